@@ -1,0 +1,189 @@
+"""Reference data as data: table specs, column roles, row concepts, subject codes.
+
+Everything a province's layout needs that is not an algorithm lives in the files of this
+package (YAML and TSV), loaded once and cached.  ``get()`` returns the shared catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from ..model.codes import CodeKind, code_kind
+
+_WS_RE = re.compile(r"[\s\u3000]+")
+_UNIT_NOTE_RE = re.compile(r"[（(](?:金额)?单位[:：]?(?:万元|元)[)）]|[（(](?:万元|元)[)）]")
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (headers and labels are compared this way)."""
+    return _WS_RE.sub("", text)
+
+
+def clean_header(text: str) -> str:
+    """Leaf header as exported: no whitespace, no unit annotation (``价值（金额单位：万元）`` → ``价值``)."""
+    return _UNIT_NOTE_RE.sub("", squash(text))
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    id: str
+    name: str
+    phase: str
+    required: bool
+    numeric: bool
+    titles: tuple[re.Pattern, ...]
+    sides: str = "false"  # true | auto | false
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: CodeKind
+
+    def accepts(self, name: str) -> bool:
+        n = _normalize_name(name)
+        return n == _normalize_name(self.name) or any(n == _normalize_name(a) for a in self.aliases)
+
+
+def _normalize_name(name: str) -> str:
+    return squash(name).replace("(", "（").replace(")", "）")
+
+
+_TITLE_PREFIX_RE = re.compile(
+    r"^(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?[:：、.．\s]*|预算\s*\d+\s*表|[\d一二三四五六七八九十]+\s*[、.．]\s*)"
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
+_TITLE_END_RE = re.compile(r"(?:预算|决算)?(?:明细|情况)?表?(?:[（(][^）)]{0,24}[)）])?(?:\d{1,3}|（续）|续表?|[:：])?")
+_SENTENCE_RE = re.compile(r"[，。；！？]|详见|见下表|如下")
+
+
+class Catalog:
+    def __init__(self) -> None:
+        root = resources.files(__package__)
+        tables = yaml.safe_load((root / "tables.yaml").read_text(encoding="utf-8"))
+        columns = yaml.safe_load((root / "columns.yaml").read_text(encoding="utf-8"))
+        rows = yaml.safe_load((root / "rows.yaml").read_text(encoding="utf-8"))
+        self.tables: tuple[TableSpec, ...] = tuple(
+            TableSpec(
+                id=t["id"],
+                name=t["name"],
+                phase=t.get("phase", "预算"),
+                required=bool(t.get("required", False)),
+                numeric=bool(t.get("numeric", True)),
+                titles=tuple(re.compile(p) for p in t["titles"]),
+                sides=str(t.get("sides", False)).lower(),
+            )
+            for t in tables["tables"]
+        )
+        self.table_by_id = {t.id: t for t in self.tables}
+        self.furniture = tuple(re.compile(p) for p in tables["furniture"])
+        self.key_columns: dict[str, str] = {}
+        for kind, names in columns["key_columns"].items():
+            for n in names:
+                self.key_columns.setdefault(squash(n), kind)
+        self.roles_exact: dict[str, str] = {squash(k): v for k, v in columns["roles"]["exact"].items()}
+        self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
+        self.carryover_groups = tuple(columns["carryover_groups"])
+        self.header_words = frozenset(columns["header_words"])
+        self.row_concepts = {
+            group: tuple((concept, re.compile(p)) for concept, p in entries) for group, entries in rows.items()
+        }
+        self.subjects: dict[str, Subject] = {}
+        for fname in ("functional.tsv", "economic.tsv", "gov_economic.tsv"):
+            text = (root / "subjects" / fname).read_text(encoding="utf-8")
+            for line in text.splitlines():
+                if not line.strip() or line.startswith("#"):
+                    continue
+                parts = line.split("\t")
+                code, name = parts[0].strip(), parts[1].strip()
+                aliases = tuple(a for a in (parts[2].split("|") if len(parts) > 2 else []) if a.strip())
+                kind = code_kind(code)
+                if kind is None:
+                    raise ValueError(f"catalog {fname}: bad code {code!r}")
+                self.subjects[code] = Subject(code, name, aliases, kind)
+        self._class_by_name: dict[str, str] = {}
+        for s in self.subjects.values():
+            if s.kind is CodeKind.FUNCTIONAL and len(s.code) == 3:
+                for n in (s.name, *s.aliases):
+                    self._class_by_name[_normalize_name(n)] = s.code
+
+    # -- tables ---------------------------------------------------------------------
+    def match_title(self, text: str, unit_names: tuple[str, ...] = ()) -> TableSpec | None:
+        """The table spec a title line names, or ``None`` when the line is not a title."""
+        t = squash(text)
+        if not t or len(t) > 70 or "…" in t or "...." in t:
+            return None
+        t = _TITLE_PREFIX_RE.sub("", t)
+        t = _YEAR_RE.sub("", t)
+        for name in unit_names:
+            if name:
+                t = t.replace(squash(name), "")
+        for spec in self.tables:
+            for pat in spec.titles:
+                m = pat.search(t)
+                if not m:
+                    continue
+                prefix, suffix = t[: m.start()], t[m.end() :]
+                if _SENTENCE_RE.search(prefix) or len(prefix) > 40:
+                    return None
+                # a title ends with 表 (or the pattern's own end), then maybe a bracketed qualifier
+                if not _TITLE_END_RE.fullmatch(suffix):
+                    return None
+                if "表" not in m.group(0) + suffix and not pat.pattern.endswith("$"):
+                    return None
+                return spec
+        return None
+
+    # -- columns --------------------------------------------------------------------
+    def key_kind(self, header: str) -> str | None:
+        return self.key_columns.get(clean_header(header))
+
+    def column_role(self, leaf: str, path: tuple[str, ...] = ()) -> str | None:
+        h = clean_header(leaf)
+        role = self.roles_exact.get(h)
+        if role is None:
+            for pat, r in self.roles_patterns:
+                if pat.search(h):
+                    role = r
+                    break
+        if role is None:
+            return None
+        groups = [clean_header(p) for p in path[:-1]]
+        if role != "carryover" and any(g.startswith(c) for g in groups for c in self.carryover_groups):
+            return f"carryover.{role}"
+        return role
+
+    # -- rows -----------------------------------------------------------------------
+    def row_concept(self, group: str, label: str) -> str | None:
+        item = squash(label)
+        for concept, pat in self.row_concepts.get(group, ()):
+            if pat.search(item):
+                return concept
+        return None
+
+    # -- subjects -------------------------------------------------------------------
+    def subject(self, code: str) -> Subject | None:
+        return self.subjects.get(code)
+
+    def class_code(self, name: str) -> str | None:
+        """Functional class code for a class name (``一般公共服务支出`` → ``201``)."""
+        return self._class_by_name.get(_normalize_name(name))
+
+    def is_furniture(self, joined: str) -> bool:
+        return any(p.search(joined) for p in self.furniture)
+
+
+@cache
+def get() -> Catalog:
+    """The shared catalog (loaded once per process)."""
+    return Catalog()
+
+
+__all__ = ["Catalog", "Subject", "TableSpec", "clean_header", "get", "squash"]

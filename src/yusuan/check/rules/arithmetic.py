@@ -1,0 +1,183 @@
+"""Row identities: a row's 合计 is the sum of its parts, across the columns of one row.
+
+* 合计 = 基本支出 + 项目支出 (+ 经营支出 + 上缴上级支出 + 对附属单位补助支出)
+* 合计 = 本年收入小计 + 上年结转;  小计 = Σ收入来源
+* 基本支出 = 人员经费 + 公用经费
+* 财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营预算
+* 合计 = Σ资金来源 (财政拨款收支总表支出方, “三公”经费表)
+
+and named-row sums in the 三公 and 固定资产 tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from ...model import Row, Table
+from ...model.finding import Finding
+from ..context import Context, fmt, label_of, where
+from ..tolerance import sum_ok
+
+EXPENDITURE_PARTS = ("project", "operating_expenditure", "remit_superior", "subsidy_affiliated")
+SOURCE_ROLES = (
+    "fiscal",
+    "special_account",
+    "business_income",
+    "operating_income",
+    "superior_subsidy",
+    "affiliated_income",
+    "other_income",
+    "unit_funds",
+)
+FUNDS = ("general_budget", "gov_fund", "state_capital")
+THREE_PUBLIC_PARTS = ("abroad", "vehicle", "reception")
+VEHICLE_PARTS = ("vehicle_purchase", "vehicle_operation")
+
+
+def _sides(table: Table) -> list[str | None]:
+    return sorted({c.side for c in table.columns}, key=lambda s: (s is not None, s or ""))
+
+
+def _keys(table: Table, roles: Iterable[str], side: str | None) -> list[str]:
+    out = []
+    for role in roles:
+        out += [c.key for c in table.columns_with_role(role, side)]
+    return out
+
+
+def _check_sum(
+    code: str, table: Table, row: Row, total_key: str, part_keys: list[str], what: str
+) -> Finding | None:
+    total_cell = row.cells.get(total_key)
+    parts = [row.cells.get(k) for k in part_keys]
+    present = [p for p in parts if p is not None and p.value is not None]
+    if total_cell is None or total_cell.value is None:
+        if not present or sum((p.value for p in present), Decimal(0)) == 0:
+            return None
+        total = Decimal(0)
+        texts = [p.text for p in present]
+    else:
+        total = total_cell.value
+        texts = [total_cell.text] + [p.text for p in present]
+    if not present and total == 0:
+        return None
+    if not present and total_cell is not None:
+        # nothing printed in the parts: only a finding if the parts columns exist and the total is not blank
+        pass
+    expected = sum((p.value for p in present), Decimal(0))
+    if sum_ok(total, [p.value for p in present], texts):
+        return None
+    col = table.column(total_key)
+    return Finding(
+        code=code,
+        message=f"{table.title}：{label_of(table, row)} {col.header if col else ''} {fmt(total)}，{what}为 {fmt(expected)}",
+        location=where(table, row, total_key),
+        expected=expected,
+        actual=total,
+    )
+
+
+def check_row_identities(doc, ctx: Context) -> Iterable[Finding]:
+    """合计 = 基本支出 + 项目支出 …; 合计 = 小计 + 上年结转; 小计 = Σ来源; 基本支出 = 人员经费 + 公用经费."""
+    for table in doc.tables:
+        if not table.numeric:
+            continue
+        for side in _sides(table):
+            yield from _row_identities(table, side)
+
+
+def _row_identities(table: Table, side: str | None) -> Iterable[Finding]:
+    total = table.key_for("total", side)
+    subtotal = table.key_for("subtotal", side)
+    basic = table.key_for("basic", side)
+    personnel = table.key_for("personnel", side)
+    public = table.key_for("public", side)
+    exp_parts = _keys(table, EXPENDITURE_PARTS, side)
+    sources = _keys(table, SOURCE_ROLES, side)
+    fiscal = table.key_for("fiscal", side)
+    funds = _keys(table, FUNDS, side)
+    carry = [c.key for c in table.columns if c.side == side and c.role and c.role.startswith("carryover")]
+    carry_total = table.key_for("carryover.subtotal", side) or table.key_for("carryover.total", side)
+    carry_top = [k for k in carry if (table.column(k).role == "carryover")]
+    extra_income = _keys(table, ("non_fiscal_balance",), side)
+    three = _keys(table, THREE_PUBLIC_PARTS, side)
+    vehicle = table.key_for("vehicle", side)
+    vparts = _keys(table, VEHICLE_PARTS, side)
+    # which parts make up the row total
+    plan: list[tuple[str, str, list[str], str]] = []
+    if total and (basic or personnel or exp_parts):
+        parts = ([basic] if basic else [k for k in (personnel, public) if k]) + exp_parts
+        if len(parts) >= 2 or (basic and exp_parts):
+            plan.append(("row-total-mismatch", total, parts, "各分项之和"))
+    if total and subtotal:
+        parts = [subtotal] + ([carry_total] if carry_total else carry_top) + extra_income
+        plan.append(("row-total-mismatch", total, parts, "本年收入与上年结转之和"))
+    income_sources = ([fiscal] if fiscal else funds) + [k for k in sources if k != fiscal]
+    if subtotal and len(income_sources) >= 1:
+        plan.append(("row-subtotal-mismatch", subtotal, income_sources, "各收入来源之和"))
+    elif total and not subtotal and not basic and not personnel and not exp_parts and len(income_sources) >= 2:
+        plan.append(("row-total-mismatch", total, income_sources + carry_top + extra_income, "各资金来源之和"))
+    if basic and personnel and public:
+        plan.append(("basic-split-mismatch", basic, [personnel, public], "人员经费与公用经费之和"))
+    if fiscal and len(funds) >= 2:
+        plan.append(("fund-split-mismatch", fiscal, funds, "各类财政拨款之和"))
+    if total and len(three) >= 2 and not subtotal:
+        plan.append(("item-sum-mismatch", total, three, "三公经费各项之和"))
+    if vehicle and len(vparts) == 2:
+        plan.append(("item-sum-mismatch", vehicle, vparts, "购置费与运行维护费之和"))
+    if not plan:
+        return
+    for row in table.rows:
+        if row.side != side:
+            continue
+        for code, tot, parts, what in plan:
+            f = _check_sum(code, table, row, tot, parts, what)
+            if f is not None:
+                yield f
+
+
+def check_named_items(doc, ctx: Context) -> Iterable[Finding]:
+    """三公：合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费；公务用车 = 购置 + 运行维护。
+    固定资产：资产总额 = 房屋 + 车辆 + 单价20万元以上设备 + 其他固定资产。"""
+    cat = ctx.catalog
+    for table in doc.tables:
+        if table.id in ("three_public_expenses", "final_three_public_expenses"):
+            group = "three_public"
+            sums = (("total", ("abroad", "vehicle", "reception")), ("vehicle", ("vehicle_purchase", "vehicle_operation")))
+        elif table.id == "fixed_assets":
+            group = "fixed_assets"
+            sums = (("total", ("buildings", "vehicles", "equipment", "other")),)
+        else:
+            continue
+        by_concept: dict[str, Row] = {}
+        for r in table.rows:
+            c = cat.row_concept(group, r.item)
+            if c and c not in by_concept:
+                by_concept[c] = r
+        for total_c, part_cs in sums:
+            trow = by_concept.get(total_c)
+            prows = [by_concept[c] for c in part_cs if c in by_concept]
+            if trow is None or len(prows) < 2:
+                continue
+            for col in table.columns:
+                if col.kind != "amount":
+                    continue
+                tcell = trow.cells.get(col.key)
+                pcells = [p.cells.get(col.key) for p in prows]
+                pvals = [c.value for c in pcells if c is not None and c.value is not None]
+                tval = tcell.value if tcell is not None else None
+                if tval is None and not any(pvals):
+                    continue
+                tval = tval if tval is not None else Decimal(0)
+                texts = ([tcell.text] if tcell is not None else []) + [c.text for c in pcells if c is not None]
+                if sum_ok(tval, pvals, texts):
+                    continue
+                expected = sum(pvals, Decimal(0))
+                yield Finding(
+                    code="item-sum-mismatch",
+                    message=f"{table.title}：“{trow.item}”{col.header} {fmt(tval)}，各项之和为 {fmt(expected)}",
+                    location=where(table, trow, col.key),
+                    expected=expected,
+                    actual=tval,
+                )

@@ -1,0 +1,115 @@
+"""Column totals and the subject-code tree, column by column.
+
+* 类 = Σ款 = Σ项 (功能分类 3/5/7 digits); 301 = Σ301xx (经济分类 3/5 digits);
+* the 合计 row = Σ of the rows at the top of the tree present in the table.
+
+Rows repeating a code (北京's 支出总表 lists one row per 功能/经济 code pair) are added up
+per code first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable
+
+from ...model import Row, Table
+from ...model.codes import parent
+from ...model.finding import Finding
+from ..context import Context, fmt, is_total_row, where
+from ..tolerance import sum_ok
+
+
+def _amount_columns(table: Table, side: str | None) -> list[str]:
+    return [c.key for c in table.columns if c.side == side and c.kind == "amount"]
+
+
+def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
+    """类 = Σ款, 款 = Σ项 in every amount column; 合计行 = Σ top-level rows."""
+    for table in doc.tables:
+        if not table.numeric:
+            continue
+        coded = [r for r in table.rows if r.code]
+        if len(coded) < 2:
+            continue
+        for side in sorted({r.side for r in coded}, key=lambda s: s or ""):
+            rows = [r for r in coded if r.side == side]
+            keys = _amount_columns(table, side)
+            yield from _tree(table, rows, keys)
+            total = next((r for r in table.rows if r.side == side and is_total_row(r)), None)
+            if total is not None:
+                yield from _column_total(table, total, rows, keys)
+
+
+def _tree(table: Table, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
+    by_code: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_code[r.code].append(r)
+    children: dict[str, list[str]] = defaultdict(list)
+    for code in by_code:
+        p = parent(code)
+        if p and p in by_code:
+            children[p].append(code)
+    for pcode, kids in children.items():
+        if len(by_code[pcode]) != 1:
+            continue  # a parent printed twice cannot be checked as one figure
+        prow = by_code[pcode][0]
+        for key in keys:
+            pcell = prow.cells.get(key)
+            kid_cells = [c for k in kids for r in by_code[k] if (c := r.cells.get(key)) is not None]
+            vals = [c.value for c in kid_cells if c.value is not None]
+            pval = pcell.value if pcell is not None else None
+            if pval is None and not any(vals):
+                continue
+            pv = pval if pval is not None else Decimal(0)
+            texts = ([pcell.text] if pcell is not None else []) + [c.text for c in kid_cells]
+            if sum_ok(pv, vals, texts):
+                continue
+            expected = sum(vals, Decimal(0))
+            col = table.column(key)
+            yield Finding(
+                code="hierarchy-sum-mismatch",
+                message=f"{table.title}：科目 {pcode}“{prow.item}”{col.header if col else key} {fmt(pval)}，下级科目（{'、'.join(kids[:6])}{'…' if len(kids) > 6 else ''}）之和为 {fmt(expected)}",
+                location=where(table, prow, key),
+                expected=expected,
+                actual=pv,
+            )
+
+
+def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
+    codes = {r.code for r in rows}
+    kinds = {r.code[0] for r in rows}
+    if len(kinds) != 1:
+        return
+    tops = [r for r in rows if not (parent(r.code) and parent(r.code) in codes) and not _ancestor_present(r.code, codes)]
+    if not tops:
+        return
+    for key in keys:
+        tcell = total.cells.get(key)
+        cells = [c for r in tops if (c := r.cells.get(key)) is not None]
+        vals = [c.value for c in cells if c.value is not None]
+        tval = tcell.value if tcell is not None else None
+        if tval is None and not any(vals):
+            continue
+        tv = tval if tval is not None else Decimal(0)
+        texts = ([tcell.text] if tcell is not None else []) + [c.text for c in cells]
+        if sum_ok(tv, vals, texts):
+            continue
+        expected = sum(vals, Decimal(0))
+        col = table.column(key)
+        yield Finding(
+            code="column-total-mismatch",
+            message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，各类科目之和为 {fmt(expected)}",
+            location=where(table, total, key),
+            expected=expected,
+            actual=tv,
+        )
+
+
+def _ancestor_present(code: str, codes: set[str]) -> bool:
+    p = parent(code)
+    while p:
+        if p in codes:
+            return True
+        p = parent(p)
+    return False

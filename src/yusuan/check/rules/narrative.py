@@ -1,0 +1,289 @@
+"""Narrative ↔ tables: every amount the 情况说明 quotes equals the table figure it names.
+
+Labels are mapped to figures by ``catalog/narrative.yaml``; a label naming a functional
+class (“一般公共服务支出”科目, 201类) or carrying a code (行政运行（2014001）) is compared
+with that row of the 一般公共预算支出表.  Year-over-year sentences must add up: the total's
+change equals the sum of its parts' changes (−53.49 = −28.03 + −25.46), and a percentage
+equals change ÷ last year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
+from typing import Iterable
+
+import yaml
+
+from ...model import Amount, Disclosure, Table
+from ...model.finding import Finding
+from ...model.money import AmountUnit, convert, decimals
+from ..context import Context, UnitGroup, amount_key, fmt, total_row
+from ..tolerance import unit_of
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    labels: tuple[re.Pattern, ...]
+    figures: tuple[str, ...]
+
+
+@cache
+def _concepts() -> tuple[tuple[re.Pattern, ...], tuple[Concept, ...]]:
+    data = yaml.safe_load((resources.files("yusuan.catalog") / "narrative.yaml").read_text(encoding="utf-8"))
+    strip = tuple(re.compile(p) for p in data["strip"])
+    concepts = tuple(
+        Concept(c["id"], tuple(re.compile(p) for p in c["labels"]), tuple(c["figures"])) for c in data["concepts"]
+    )
+    return strip, concepts
+
+
+_CODE_IN_LABEL = re.compile(r"[（(](\d{3}(?:\d{2}){0,2})[)）]$|(\d{3}(?:\d{2}){0,2})类$")
+_QUOTED_CLASS = re.compile(r"[“\"]([^”\"]{2,20})[”\"](?:科目|类)?$")
+_CHANGE_TAIL = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度)?(?:预算|决算|执行数|预算数)?(?:相比)?(?:增加|增长|上升|提高|减少|下降|降低|节约|压减|缩减|持平)$|(?:增加|增长|上升|提高|减少|下降|降低|节约|压减|缩减)$")
+
+
+_OTHER_PERIOD = re.compile(r"上年(?!末)|上一年|去年|执行数|执行|决算数|调整后")
+
+
+def clean_label(label: str) -> str:
+    strip, _ = _concepts()
+    t = label.replace(" ", "")
+    for _ in range(2):
+        for p in strip:
+            t = p.sub("", t)
+    return t
+
+
+def concept_of(label: str) -> Concept | None:
+    _, concepts = _concepts()
+    t = clean_label(label)
+    for c in concepts:
+        if any(p.search(t) for p in c.labels):
+            return c
+    return None
+
+
+def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit, Decimal] | None:
+    """Resolve ``kind.side.concept`` etc. to (value, unit, printing step)."""
+    parts = spec.split(".")
+    kind = parts[0]
+    table = g.get(kind)
+    if table is None:
+        return None
+    if table.is_empty and not table.rows:
+        return Decimal(0), table.amount_unit, Decimal(0)
+    if len(parts) == 2 and parts[1] == "sum":
+        tr = total_row(table)
+        k = table.key_for("total") or table.key_for("amount") or table.key_for("procurement_amount")
+        if tr is not None and k:
+            c = tr.cells.get(k)
+            return (c.value or Decimal(0), table.amount_unit, unit_of([c.text])) if c else (Decimal(0), table.amount_unit, Decimal(0))
+        if table.is_empty:
+            return Decimal(0), table.amount_unit, Decimal(0)
+        return None
+    if len(parts) == 3 and parts[1] == "total":
+        tr = total_row(table)
+        k = table.key_for(parts[2])
+        if tr is None or k is None:
+            return None
+        c = tr.cells.get(k)
+        if c is None or c.value is None:
+            return Decimal(0), table.amount_unit, Decimal(0)
+        return c.value, table.amount_unit, unit_of([c.text])
+    if len(parts) == 3:
+        side, concept = parts[1], parts[2]
+        group = "income" if side == "income" else "expenditure"
+        k = amount_key(table, side)
+        for r in table.rows_on(side):
+            if ctx.catalog.row_concept(group, r.item) == concept:
+                c = r.cells.get(k) if k else None
+                if c is None or c.value is None:
+                    return Decimal(0), table.amount_unit, Decimal(0)
+                return c.value, table.amount_unit, unit_of([c.text])
+        return None
+    if len(parts) == 2:
+        group = "three_public" if kind == "three_public" else ("fixed_assets" if kind == "assets" else None)
+        if group is None:
+            return None
+        k = (
+            table.key_for("value")
+            or table.key_for("general_budget")
+            or table.key_for("total")
+            or amount_key(table, None)
+        )
+        for r in table.rows:
+            if ctx.catalog.row_concept(group, r.item) == parts[1]:
+                c = r.cells.get(k) if k else None
+                if c is None or c.value is None:
+                    return Decimal(0), table.amount_unit, Decimal(0)
+                return c.value, table.amount_unit, unit_of([c.text])
+        return None
+    return None
+
+
+def _code_figure(ctx: Context, g: UnitGroup, code: str) -> tuple[Decimal, AmountUnit, Decimal] | None:
+    for kind in ("gbe", "expenditure"):
+        t: Table | None = g.get(kind)
+        if t is None:
+            continue
+        k = t.key_for("total")
+        rows = [r for r in t.rows if r.code == code]
+        if len(rows) == 1 and k:
+            c = rows[0].cells.get(k)
+            if c is None or c.value is None:
+                return Decimal(0), t.amount_unit, Decimal(0)
+            return c.value, t.amount_unit, unit_of([c.text])
+    return None
+
+
+def _matches(amount: Amount, value: Decimal, unit: AmountUnit, step: Decimal) -> bool:
+    a_unit = amount.unit or unit
+    a_yuan = convert(amount.value, a_unit, AmountUnit.YUAN)
+    t_yuan = convert(value, unit, AmountUnit.YUAN)
+    a_step = convert(Decimal(1).scaleb(-decimals(amount.text.rstrip("万元亿"))), a_unit, AmountUnit.YUAN)
+    t_step = convert(step, unit, AmountUnit.YUAN) if step else Decimal(0)
+    if a_yuan == t_yuan:
+        return True
+    # the narrative may round the table figure to its own precision
+    return abs(a_yuan - t_yuan) <= max(a_step, t_step) / 2
+
+
+def _group_for(ctx: Context, doc: Disclosure) -> UnitGroup | None:
+    """The narrative speaks of the document's own unit: the group with a 收支总表, first."""
+    for g in ctx.groups:
+        if g.get("ies") is not None:
+            return g
+    return ctx.groups[0] if ctx.groups else None
+
+
+def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
+    """Each narrative amount = the table figure its label names."""
+    g = _group_for(ctx, doc)
+    if g is None:
+        return
+    for a in doc.amounts:
+        if a.kind != "amount" or a.unit is None:
+            continue
+        label = clean_label(a.label)
+        if _CHANGE_TAIL.search(label) or _OTHER_PERIOD.search(label):
+            continue
+        if a.year is not None and doc.year is not None and a.year != doc.year:
+            if a.year == doc.year - 1 or concept_of(a.label) is None:
+                continue
+            yield Finding(
+                code="narrative-year-mismatch",
+                message=f"说明中“{a.sentence[:60]}”标注 {a.year} 年，文件年度为 {doc.year} 年",
+                location=a.location,
+            )
+            continue
+        candidates: list[tuple[Decimal, AmountUnit, Decimal]] = []
+        what = ""
+        m = _CODE_IN_LABEL.search(label)
+        qm = _QUOTED_CLASS.search(label)
+        if m:
+            code = m.group(1) or m.group(2)
+            fig = _code_figure(ctx, g, code)
+            if fig:
+                candidates.append(fig)
+                what = f"科目 {code}"
+        elif qm and ctx.catalog.class_code(qm.group(1)):
+            code = ctx.catalog.class_code(qm.group(1))
+            fig = _code_figure(ctx, g, code)
+            if fig:
+                candidates.append(fig)
+                what = f"类 {code}（{qm.group(1)}）"
+        else:
+            concept = concept_of(a.label)
+            if concept is None:
+                continue
+            for spec in concept.figures:
+                fig = _figure(ctx, g, spec)
+                if fig is not None:
+                    candidates.append(fig)
+            what = clean_label(a.label)
+        if not candidates:
+            continue
+        if any(_matches(a, v, u, s) for v, u, s in candidates):
+            continue
+        v, u, _ = candidates[0]
+        shown = convert(v, u, a.unit)
+        yield Finding(
+            code="narrative-amount-mismatch",
+            message=f"说明中“{what}”为 {a.text}，表中为 {fmt(v)}{u}",
+            location=a.location,
+            expected=shown,
+            actual=a.value,
+        )
+
+
+def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
+    """总增减额 = Σ分项增减额; 增减率 = 增减额 ÷ 上年数; 比较年度 = 上一年度."""
+    by_sentence: dict[str, list[Amount]] = {}
+    for a in doc.amounts:
+        by_sentence.setdefault(a.sentence, []).append(a)
+    for sentence, amounts in by_sentence.items():
+        changes = [a for a in amounts if a.kind == "change"]
+        if doc.year is not None:
+            for c in changes:
+                if c.year is not None and c.year not in (doc.year - 1, doc.year):
+                    yield Finding(
+                        code="narrative-year-mismatch",
+                        message=f"说明中“{c.sentence[:60]}”与 {c.year} 年比较，文件年度为 {doc.year} 年，应与 {doc.year - 1} 年比较",
+                        location=c.location,
+                    )
+        if len(changes) >= 3:
+            first = changes[0]
+            pos = sentence.find(first.text)
+            sub = sentence.find("其中", pos + len(first.text)) if pos >= 0 else -1
+            if sub >= 0:
+                parts = [c for c in changes[1:] if sentence.find(c.text, sub) >= 0 and c.unit == first.unit]
+                if len(parts) >= 2:
+                    total = sum((p.value for p in parts), Decimal(0))
+                    step = unit_of([first.text.rstrip("万元")] + [p.text.rstrip("万元") for p in parts])
+                    if abs(total - first.value) > step * (len(parts) // 2):
+                        yield Finding(
+                            code="narrative-change-inconsistent",
+                            message=f"说明中总增减 {fmt(first.value)}{first.unit or ''} ≠ 各分项增减之和 {fmt(total)}：“{sentence[:80]}”",
+                            location=first.location,
+                            expected=total,
+                            actual=first.value,
+                        )
+        yield from _percent(amounts)
+
+
+def _percent(amounts: list[Amount]) -> Iterable[Finding]:
+    for i, p in enumerate(amounts):
+        if p.kind != "percent" or i < 2:
+            continue
+        c, level = amounts[i - 1], amounts[i - 2]
+        if c.kind != "change" or level.kind != "amount" or c.unit != level.unit or c.unit is None:
+            continue
+        base = level.value - c.value
+        if base <= 0:
+            continue
+        step_a = unit_of([level.text.rstrip("万元")])
+        # interval of the true ratio given the rounding of level and change
+        lo_c, hi_c = abs(c.value) - step_a / 2, abs(c.value) + step_a / 2
+        lo_b, hi_b = base - step_a, base + step_a
+        if lo_b <= 0:
+            continue
+        lo, hi = lo_c / hi_b * 100, hi_c / lo_b * 100
+        d = decimals(p.text.rstrip("%％个百分点"))
+        q = Decimal(1).scaleb(-d)
+        lo_r = lo.quantize(q, rounding=ROUND_HALF_UP) - q
+        hi_r = hi.quantize(q, rounding=ROUND_HALF_UP) + q
+        if lo_r <= abs(p.value) <= hi_r:
+            continue
+        expected = (abs(c.value) / base * 100).quantize(q, rounding=ROUND_HALF_UP)
+        yield Finding(
+            code="narrative-percent-mismatch",
+            message=f"说明中增减率 {p.text}，按增减额 {c.text} 与上年数 {fmt(base)} 计算应为 {expected}%",
+            location=p.location,
+            expected=expected,
+            actual=abs(p.value),
+        )

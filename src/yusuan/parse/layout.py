@@ -1,0 +1,138 @@
+"""What every extractor produces: pages of lines of positioned words.
+
+Space-aligned text (``pdftotext -layout``) is words with column offsets; a PDF page is
+words with coordinates; a tab-separated extraction is words in numbered cells.  All of
+them become a ``RawDocument`` so that table recognition (``tables.py``) is written once.
+
+Positions are in *character cells*: for text, the column offset with wide (CJK)
+characters counted as two cells; for PDF, points divided by the page's typical
+character width.  ``grid=True`` marks layouts whose ``x0`` is an exact cell index
+(tab-separated), where column slots need no geometry.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..model.money import is_amount
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    words: list[Word]
+    page: int
+    lineno: int
+    text: str = ""
+
+    @property
+    def joined(self) -> str:
+        """The line's words joined without spaces (for title and keyword matching)."""
+        return "".join(w.text for w in self.words).replace(" ", "").replace("\u3000", "")
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.words
+
+
+@dataclass(slots=True)
+class RawDocument:
+    source: str
+    lines: list[Line] = field(default_factory=list)
+    pages: int = 0
+    grid: bool = False
+    kind: str = "text"
+    #: pages with no text layer (scans), reported as a finding
+    empty_pages: list[int] = field(default_factory=list)
+
+
+def cell_width(ch: str) -> int:
+    """Display cells of one character: 2 for wide/fullwidth (CJK), else 1."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def display_width(text: str) -> int:
+    return sum(cell_width(c) for c in text)
+
+
+_SPLIT_RE = re.compile(r"(?: {2,}|\u3000+|\t+)")
+_ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
+
+
+def _split_single_spaces(text: str) -> list[tuple[int, str]]:
+    """Split a token at single spaces next to a number (``60.99 60.99``, ``201 06``)."""
+    parts = text.split(" ")
+    if len(parts) == 1:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    offset = 0
+    buf, buf_off = parts[0], 0
+    for part in parts[1:]:
+        offset_next = buf_off + len(buf) + 1
+        prev_atom = bool(_ATOM_RE.match(buf.split(" ")[-1])) if buf else False
+        next_atom = bool(_ATOM_RE.match(part)) if part else False
+        if prev_atom or next_atom:
+            out.append((buf_off, buf))
+            buf, buf_off = part, offset_next
+        else:
+            buf = f"{buf} {part}"
+        offset = offset_next
+    out.append((buf_off, buf))
+    del offset
+    return [(o, t) for o, t in out if t]
+
+
+def words_from_text_line(text: str) -> list[Word]:
+    """Split a space-aligned line into words with display-cell offsets.
+
+    Runs of two or more spaces separate words; a single space separates words only next
+    to a number or code (``2,106.66 2,106.66``, ``201 06 01``).
+    """
+    words: list[Word] = []
+    if not text.strip():
+        return words
+    # display offset of every character index
+    offsets = [0] * (len(text) + 1)
+    acc = 0
+    for i, ch in enumerate(text):
+        offsets[i] = acc
+        acc += cell_width(ch)
+    offsets[len(text)] = acc
+    pos = 0
+    for m in list(_SPLIT_RE.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            for off, piece in _split_single_spaces(chunk.strip()):
+                start = pos + lead + off
+                words.append(Word(piece, float(offsets[start]), float(offsets[start + len(piece)])))
+        if m:
+            pos = m.end()
+    return words
+
+
+def words_from_tab_line(text: str) -> list[Word]:
+    """Tab-separated cells: ``x0`` is the cell index."""
+    out = []
+    for i, cell in enumerate(text.split("\t")):
+        c = cell.strip()
+        if c:
+            out.append(Word(c, float(i), float(i) + 0.99))
+    return out
+
+
+def numeric_words(line: Line) -> list[Word]:
+    return [w for w in line.words if is_amount(w.text)]

@@ -1,0 +1,167 @@
+"""Performance-target tables (绩效目标表): target text and the indicator tree.
+
+Columns are found by header text (一级指标, 二级指标, 三级指标, 绩效指标描述/指标内容,
+指标值, 指标值确定依据/评(扣)分标准); 一级/二级 cells are merged vertically in the original, so
+an empty cell repeats the value above.  The 指标值 is split into comparator, number and
+unit when it has them (``≥95 百分比`` → ``≥``, 95, ``%``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..catalog import Catalog, squash
+from ..model import Indicator, Location, PerformanceTable
+from .layout import Line
+from .tables import Region
+
+_FIELDS = (
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("level3", ("三级指标", "指标名称", "绩效指标")),
+    ("description", ("绩效指标描述", "指标内容", "指标解释", "指标说明")),
+    ("value", ("指标值", "目标值", "指标值（包含数字及文字描述）", "年度指标值", "全年指标值")),
+    ("basis", ("指标值确定依据", "确定依据", "评（扣）分标准", "评(扣)分标准", "备注")),
+)
+_VALUE_RE = re.compile(
+    r"^(?P<cmp>[≥≤><=＞＜＝]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％|百分比|[\u4e00-\u9fff]{1,4}|[a-zA-Z/²³]{1,6})?$"
+)
+_CMP = {
+    "＞": ">",
+    "＜": "<",
+    "＝": "=",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "达到": "≥",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "大于": ">",
+    "小于": "<",
+}
+
+
+def split_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
+    """``≥95 百分比`` → (``≥``, 95, ``%``); text without a number → (None, None, None)."""
+    t = squash(text).rstrip("。.")
+    m = _VALUE_RE.match(t)
+    if not m:
+        return None, None, None
+    try:
+        num = Decimal(m.group("num"))
+    except InvalidOperation:
+        return None, None, None
+    cmp_ = m.group("cmp")
+    cmp_ = _CMP.get(cmp_, cmp_) if cmp_ else None
+    unit = m.group("unit")
+    if unit in ("百分比", "％"):
+        unit = "%"
+    return cmp_, num, unit
+
+
+def _field_of(text: str) -> str | None:
+    t = squash(text)
+    for name, words in _FIELDS:
+        if t in words:
+            return name
+    for name, words in _FIELDS:
+        if any(t.startswith(w) for w in words):
+            return name
+    return None
+
+
+def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTable | None, int]:
+    """Read a 绩效目标表 region; returns the table and how many lines it used."""
+    lines = region.lines
+    header_idx = None
+    cols: list[tuple[str, float]] = []
+    target_parts: list[str] = []
+    project = None
+    used = 0
+    for i, ln in enumerate(lines):
+        if ln.is_blank:
+            continue
+        fields = [(_field_of(w.text), w) for w in ln.words]
+        if sum(1 for f, _ in fields if f) >= 3:
+            header_idx = i
+            cols = [(f, w.x0) for f, w in fields if f]
+            break
+        j = ln.joined
+        if j.startswith(("项目名称", "项目")) and len(ln.words) >= 2 and project is None:
+            project = squash("".join(w.text for w in ln.words[1:]))
+        elif j.startswith(("绩效目标", "年度绩效目标", "总体目标", "年度目标")):
+            target_parts.append(" ".join(w.text for w in ln.words[1:]) if len(ln.words) > 1 else "")
+        elif target_parts and i < 30:
+            target_parts.append(ln.text.strip())
+        if i > 60:
+            break
+    if header_idx is None:
+        return None, 0
+    rows: list[dict[str, str]] = []
+    last: dict[str, str] = {}
+    used = header_idx + 1
+    for ln in lines[header_idx + 1 :]:
+        if ln.is_blank:
+            used += 1
+            continue
+        if sum(1 for w in ln.words if _field_of(w.text)) >= 3:  # repeated header on a new page
+            used += 1
+            continue
+        j = ln.joined
+        if catalog.match_title(ln.text) or (len(ln.words) == 1 and len(j) > 40 and re.search(r"[。；]", j) and len(rows) > 2):
+            break
+        if re.match(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)", j) and len(ln.words) == 1:
+            break
+        cells: dict[str, str] = {}
+        for w in ln.words:
+            name = min(cols, key=lambda c: abs(c[1] - w.x0))[0]
+            cells[name] = f"{cells[name]}{w.text}" if name in cells else w.text
+        new_row = "level3" in cells or "level1" in cells or "level2" in cells
+        if not new_row and rows:
+            for k, v in cells.items():
+                rows[-1][k] = rows[-1].get(k, "") + v
+        else:
+            for k in ("level1", "level2"):
+                if k in cells:
+                    last[k] = cells[k]
+                    if k == "level1":
+                        last.pop("level2", None)
+                else:
+                    cells[k] = last.get(k, "")
+            rows.append(cells)
+        used += 1
+    indicators = []
+    for r in rows:
+        value = r.get("value", "")
+        cmp_, num, unit = split_value(value)
+        indicators.append(
+            Indicator(
+                level1=squash(r.get("level1", "")),
+                level2=squash(r.get("level2", "")),
+                level3=squash(r.get("level3", "")),
+                description=r.get("description", ""),
+                value_text=value,
+                comparator=cmp_,
+                number=num,
+                unit=unit,
+                basis=r.get("basis", ""),
+                location=Location(page=region.title.page, table="performance_targets"),
+            )
+        )
+    title = squash(region.title.text)
+    if project is None:
+        m = re.match(r"^(?:\d+[、.．])?(.+?)绩效目标(?:申报)?表$", title)
+        if m and m.group(1) not in ("项目", "部门", "单位", "整体支出", "部门整体支出", "部门专项业务经费"):
+            project = m.group(1)
+    pt = PerformanceTable(
+        title=title,
+        project=project,
+        target=re.sub(r"\s+", " ", " ".join(target_parts)).strip(),
+        indicators=tuple(indicators),
+        page=region.title.page,
+        line=region.title.lineno,
+    )
+    return pt, used

@@ -1,0 +1,617 @@
+"""Table recognition: titles → regions → header and body → a ``Table``.
+
+A table starts at a line whose text names a standard table (aliases in
+``catalog/tables.yaml``) and runs to the next title, the narrative, or the end.  Its
+pages repeat the unit line, 预算年度, 单位：万元 and the column header: those lines are
+furniture and are dropped; the fragments are joined into one table whose rows keep their
+page.  Columns are recognised by header text (``catalog/columns.yaml``), never by position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ..catalog import Catalog, TableSpec, clean_header, squash
+from ..model import Cell, Column, Location, Row, Table
+from ..model.codes import is_code, join_code, repair_code
+from ..model.money import AmountUnit, is_amount, parse_amount, unit_from_text
+from .grid import (
+    GridRow,
+    HeaderColumn,
+    Slot,
+    assign_line,
+    geometric_slots,
+    header_cells_geometric,
+    header_cells_grid,
+    resolve_columns,
+)
+from .layout import Line, RawDocument
+from ..model.finding import Finding as Issue
+
+_COL_NUMBER_WORDS = {"栏次", "档次", "行次"}
+_UNIT_LINE_RE = re.compile(r"^(\d{3,12})\s*[-—:：]?\s*(\S.{1,60})$")
+_PROSE_RE = re.compile(r"[，。；]")
+_NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*[:：]|^注\s*\d|^[（(]?注[)）]")
+_SECTION_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+_CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,3})\s*[-—－]\s*(\S.*)$")
+_CODE_SPACE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\D\S*)$")
+_SEQ_RE = re.compile(r"^\d{1,4}$")
+_DOC_TITLE_RE = re.compile(r"(?:情况说明|信息公开|公开说明|编制说明|目\s*录)$")
+_EMPTY_NOTE_RE = re.compile(r"空表|无.{0,20}(?:预算|收支|支出|数据|经费)|不涉及|本表无数据|故本表")
+
+
+@dataclass
+class Region:
+    spec: TableSpec
+    title: Line
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class TableContext:
+    """What the document tells about the current page: unit, amount unit."""
+
+    unit_code: str | None = None
+    unit_name: str | None = None
+    amount_unit: AmountUnit | None = None
+
+
+def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
+    """Split the document into table regions, one per title line."""
+    titles: list[tuple[int, TableSpec]] = []
+    for i, ln in enumerate(raw.lines):
+        if ln.is_blank or len(ln.words) > 4:
+            continue
+        spec = catalog.match_title(" ".join(w.text for w in ln.words))
+        if spec is None and len(ln.words) > 1:
+            # a title sharing its line with a table number or unit (预算01表  收支总表)
+            spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
+        if spec is not None:
+            titles.append((i, spec))
+    regions: list[Region] = []
+    for k, (i, spec) in enumerate(titles):
+        end = titles[k + 1][0] if k + 1 < len(titles) else len(raw.lines)
+        regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 : end]))
+    return regions
+
+
+def is_prose(line: Line) -> bool:
+    """A narrative line: one long run of text with sentence punctuation."""
+    j = line.joined
+    if _NOTE_RE.match(j):
+        return False
+    if len(line.words) == 1 and len(j) >= 22 and _PROSE_RE.search(j):
+        return True
+    return len(j) >= 40 and len(_PROSE_RE.findall(j)) >= 2 and len(line.words) <= 2
+
+
+def is_column_numbers(line: Line) -> bool:
+    """The 栏次 row (``栏次 1 2 3 …``) numbers columns; it is not data."""
+    ws = [w.text for w in line.words]
+    if not ws:
+        return False
+    if squash(ws[0]) in _COL_NUMBER_WORDS:
+        return True
+    nums = [w for w in ws if re.fullmatch(r"\d{1,2}", w)]
+    if len(nums) >= 3 and len(nums) == len(ws):
+        vals = [int(x) for x in nums]
+        return vals == list(range(vals[0], vals[0] + len(vals)))
+    return False
+
+
+_STRONG_AMOUNT_RE = re.compile(r"[.,，]\d|^-?\d{4,}$")
+
+
+def _is_data_line(line: Line, catalog: Catalog) -> bool:
+    """A table row, as opposed to a header line (which may hold 栏次 numbers or years)."""
+    ws = line.words
+    if not ws or is_column_numbers(line):
+        return False
+    amounts = [w.text for w in ws if is_amount(w.text) and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
+    first = ws[0].text
+    if amounts:
+        if any(_STRONG_AMOUNT_RE.search(a) for a in amounts):
+            return True
+        others = [squash(w.text) for w in ws if not is_amount(w.text)]
+        return not others or not all(o in catalog.header_words for o in others)
+    if _CODE_NAME_RE.match(first) or (is_code(first) and len(ws) >= 2):
+        return True
+    return False
+
+
+def _unit_line(line: Line) -> tuple[str, str] | None:
+    """``542001 石家庄市鹿泉区信访局本级`` (a page header naming the unit)."""
+    if any(is_amount(w.text) for w in line.words[1:]):
+        return None
+    m = _UNIT_LINE_RE.match(" ".join(w.text for w in line.words))
+    if m and not is_code(m.group(1)) and re.search(r"[\u4e00-\u9fff]", m.group(2)):
+        return m.group(1), squash(m.group(2))
+    return None
+
+
+def build_table(
+    region: Region, raw: RawDocument, catalog: Catalog, ctx: TableContext, issues: list[Issue]
+) -> tuple[Table | None, int]:
+    """Read one region into a ``Table`` (``None`` when the title was only a mention).
+
+    Also returns how many of the region's lines belong to the table (the rest is narrative).
+    """
+    spec = region.spec
+    header: list[Line] = []
+    body: list[Line] = []
+    notes: list[str] = []
+    unit_code, unit_name = ctx.unit_code, ctx.unit_name
+    amount_unit = unit_from_text(region.title.joined) or None
+    seen_header_text: set[str] = set()
+    state = "header"
+    page = region.title.page
+    used = 0
+    for idx, ln in enumerate(region.lines):
+        if ln.is_blank:
+            continue
+        j = ln.joined
+        u = unit_from_text(j)
+        if u is not None:
+            amount_unit = amount_unit or u
+            rest = re.sub(r"(?:金额)?单位[:：]\s*(?:万元|元)", "", j)
+            if len(rest) < 2 or catalog.is_furniture(rest):
+                continue
+        if catalog.is_furniture(j):
+            m = re.match(r"^(?:编制|预算|填报)?单位(?:名称)?[:：](.+)$", j)
+            if m and not unit_name:
+                unit_name = m.group(1)
+            continue
+        ul = _unit_line(ln)
+        if ul:
+            unit_code, unit_name = ul
+            if state == "body":
+                state = "continued"
+            continue
+        if _NOTE_RE.match(j):
+            notes.append(j)
+            used = idx + 1
+            if state == "body" or _EMPTY_NOTE_RE.search(j):
+                break
+            continue
+        used = idx + 1
+        if (len(ln.words) <= 2 and _DOC_TITLE_RE.search(j) and not any(is_amount(w.text) for w in ln.words)) or is_prose(ln) or (state == "body" and _SECTION_RE.match(j) and not ln.words[0].text[:1].isdigit() and len(ln.words) == 1):
+            used = idx
+            break
+        if ln.page != page:
+            page = ln.page
+            if state == "body":
+                state = "continued"
+        if state in ("header", "continued"):
+            if _is_data_line(ln, catalog):
+                state = "body"
+                body.append(ln)
+            elif state == "header":
+                header.append(ln)
+                seen_header_text.add(j)
+            else:
+                # a repeated page header on a continuation page
+                if j in seen_header_text or is_column_numbers(ln) or _mostly_header_words(ln, catalog):
+                    continue
+                state = "body"
+                body.append(ln)
+        else:
+            if j in seen_header_text and not _is_data_line(ln, catalog):
+                continue
+            body.append(ln)
+    header = [h for h in header if not is_column_numbers(h)] + [h for h in header if is_column_numbers(h)][:0]
+    col_numbers = [h for h in region.lines if is_column_numbers(h)]
+    if not header and not body:
+        return None, 0
+    if not body and not notes and not _looks_like_header(header, catalog):
+        return None, 0
+    unit = amount_unit or ctx.amount_unit or AmountUnit.WAN
+    columns, rows = _read_grid(spec, header, body, col_numbers[:1], raw, catalog, issues)
+    if not columns and not rows and not notes:
+        return None, 0
+    note = " ".join(notes) or None
+    pages = sorted({region.title.page, *(ln.page for ln in body)})
+    table = Table(
+        id=spec.id,
+        title=squash(region.title.text),
+        columns=tuple(columns),
+        rows=tuple(rows),
+        amount_unit=unit,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        note=note,
+        pages=tuple(pages),
+        numeric=spec.numeric,
+        line=region.title.lineno,
+    )
+    return _locate(table), used
+
+
+def _mostly_header_words(line: Line, catalog: Catalog) -> bool:
+    ws = [squash(w.text) for w in line.words]
+    hits = sum(1 for w in ws if w in catalog.header_words or catalog.column_role(w) or catalog.key_kind(w))
+    return hits >= max(1, len(ws) // 2)
+
+
+def _looks_like_header(header: list[Line], catalog: Catalog) -> bool:
+    return any(_mostly_header_words(h, catalog) for h in header)
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+def _read_grid(
+    spec: TableSpec,
+    header: list[Line],
+    body: list[Line],
+    col_numbers: list[Line],
+    raw: RawDocument,
+    catalog: Catalog,
+    issues: list[Issue],
+) -> tuple[list[Column], list[Row]]:
+    if raw.grid:
+        nslots = 1 + int(max((w.x0 for ln in header + body for w in ln.words), default=0))
+        slots = [Slot(float(i), float(i) + 0.99) for i in range(nslots)]
+        cells = header_cells_grid(header, nslots)
+        hcols = resolve_columns(cells, slots, catalog, geometric=False)
+        grid_rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in body]
+    else:
+        slots = geometric_slots(body, header)
+        if not slots:
+            return [], []
+        cells = header_cells_geometric(header, slots)
+        hcols = resolve_columns(cells, slots, catalog, geometric=True)
+        grid_rows = [GridRow(ln, assign_line(ln, slots)) for ln in body]
+    numbers = {}
+    if col_numbers:
+        for w in col_numbers[0].words:
+            if re.fullmatch(r"\d{1,2}", w.text):
+                if raw.grid:
+                    numbers[int(w.x0)] = w.text
+                else:
+                    from .grid import best_slot
+
+                    numbers[best_slot(w, slots)] = w.text
+    kinds = _slot_kinds(hcols, grid_rows, catalog)
+    return _build_rows(raw.grid, spec, hcols, kinds, grid_rows, numbers, catalog, issues)
+
+
+def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:
+    """Each slot is a key column (seq, code, code parts, label, unit code) or a value column."""
+    kinds: list[str] = []
+    for hc in hcols:
+        kind = catalog.key_kind(hc.leaf) if hc.leaf else None
+        vals = [r.cells[hc.slot] for r in rows if hc.slot in r.cells]
+        n = len(vals) or 1
+        amounts = sum(1 for v in vals if is_amount(v) and not _SEQ_RE.match(v))
+        codes = sum(1 for v in vals if is_code(v.replace(" ", "")) or _CODE_NAME_RE.match(v))
+        texts = sum(1 for v in vals if not is_amount(v.replace(" ", "")))
+        seqs = sum(1 for v in vals if _SEQ_RE.match(v))
+        if kind is None and hc.leaf and catalog.column_role(hc.leaf, hc.path):
+            kind = "value"
+        if kind is None:
+            if vals and texts / n > 0.5:
+                kind = "label"
+            elif vals and codes / n > 0.6 and amounts / n < 0.5:
+                kind = "code"
+            elif vals and seqs / n > 0.8 and hc.slot == 0:
+                kind = "seq"
+            else:
+                kind = "value"
+        elif kind == "label" and vals and amounts / n > 0.8 and texts / n < 0.2:
+            kind = "value"  # e.g. 项目 over an amount column
+        elif kind == "seq" and vals and texts / n > 0.5:
+            kind = "label"
+        if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
+            kind = "code"
+        kinds.append(kind)
+    return kinds
+
+
+_SIDE_NAMES = (
+    ("收入", "income"),
+    ("支出功能", "expenditure"),
+    ("部门预算支出经济", "expenditure_economic"),
+    ("政府预算支出经济", "expenditure_gov_economic"),
+    ("支出", "expenditure"),
+)
+
+
+def _sides(hcols: list[HeaderColumn], kinds: list[str], mode: str = "true") -> list[str | None]:
+    """Multi-sided tables (收入 | 支出): a new side starts at a label column after values."""
+    if mode == "false":
+        return [None] * len(kinds)
+    if mode == "auto":
+        words = {squash(p) for hc in hcols for p in hc.path}
+        if not (any(w.startswith("收入") for w in words) and any(w.startswith("支出") for w in words)):
+            return [None] * len(kinds)
+    side_of: list[int] = []
+    side = 0
+    seen_value = False
+    for k in kinds:
+        if k in ("label", "code", "code_class") and seen_value:
+            side += 1
+            seen_value = False
+        if k == "value":
+            seen_value = True
+        side_of.append(side)
+    nsides = side + 1
+    if nsides == 1:
+        return [None] * len(kinds)
+    names: list[str] = []
+    for s in range(nsides):
+        text = "".join("".join(hc.path) for hc, so in zip(hcols, side_of) if so == s)
+        name = None
+        for word, n in _SIDE_NAMES:
+            if word in text and n not in names:
+                name = n
+                break
+        if name is None:
+            name = "income" if s == 0 and "income" not in names else ("expenditure" if "expenditure" not in names else f"side{s + 1}")
+        names.append(name)
+    return [names[s] for s in side_of]
+
+
+@dataclass
+class _RowBuf:
+    seq: str | None = None
+    code: str | None = None
+    code_parts: dict[str, str] = field(default_factory=dict)
+    label: str = ""
+    codes: dict[str, str] = field(default_factory=dict)
+    unit_code: str | None = None
+    values: dict[int, str] = field(default_factory=dict)
+    line: Line | None = None
+    repaired: str | None = None
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self.seq or self.code or self.label or self.code_parts or self.unit_code)
+
+
+def _build_rows(
+    grid: bool,
+    spec: TableSpec,
+    hcols: list[HeaderColumn],
+    kinds: list[str],
+    grid_rows: list[GridRow],
+    numbers: dict[int, str],
+    catalog: Catalog,
+    issues: list[Issue],
+) -> tuple[list[Column], list[Row]]:
+    sides = _sides(hcols, kinds, spec.sides)
+    # columns
+    columns: list[Column] = []
+    key_of: dict[int, str] = {}
+    used: dict[str, int] = {}
+    for hc, kind, side in zip(hcols, kinds, sides):
+        if kind != "value":
+            continue
+        header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
+        role = catalog.column_role(hc.leaf, hc.path) if hc.leaf else None
+        base = role or header
+        if side:
+            base = f"{side}.{base}"
+        n = used.get(base, 0)
+        used[base] = n + 1
+        key = base if n == 0 else f"{base}.{n + 1}"
+        kind_col = "quantity" if role == "quantity" else ("text" if role == "note" else "amount")
+        columns.append(
+            Column(
+                key=key,
+                header=header,
+                role=role,
+                path=tuple(clean_header(p) for p in hc.path),
+                number=numbers.get(hc.slot),
+                side=side,
+                kind=kind_col,
+            )
+        )
+        key_of[hc.slot] = key
+    side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
+    # rows, per side
+    all_rows: list[Row] = []
+    shared = [i for i, k in enumerate(kinds) if k == "seq"]
+    for side in side_names:
+        slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
+        bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid)
+        for b in bufs:
+            row = _finish_row(b, side, key_of, columns, spec, issues)
+            if row is not None:
+                all_rows.append(row)
+    if side_names != [None]:
+        all_rows.sort(key=lambda r: (r.line or 0, side_names.index(r.side)))
+    return columns, all_rows
+
+
+def _collect_rows(
+    slots: list[int], kinds: list[str], hcols: list[HeaderColumn], grid_rows: list[GridRow], catalog: Catalog, wrap: bool = True
+) -> list[_RowBuf]:
+    bufs: list[_RowBuf] = []
+    pending_values: _RowBuf | None = None
+    for gr in grid_rows:
+        b = _RowBuf(line=gr.line)
+        for s in slots:
+            text = gr.cells.get(s)
+            if text is None:
+                continue
+            kind = kinds[s]
+            if kind == "seq":
+                if _SEQ_RE.match(text):
+                    b.seq = text
+                else:
+                    b.label = (b.label + text).strip()
+            elif kind in ("code", "gov_code", "unit_code"):
+                _take_code(b, text, kind, hcols[s].leaf)
+            elif kind in ("code_class", "code_section", "code_item"):
+                b.code_parts[kind] = text.replace(" ", "")
+            elif kind in ("label", "gov_label"):
+                m = _CODE_NAME_RE.match(text)
+                if m:
+                    _take_code(b, m.group(1), "gov_code" if kind == "gov_label" else "code", hcols[s].leaf)
+                    text = m.group(2)
+                elif kind == "label" and not b.code:
+                    m2 = _CODE_SPACE_NAME_RE.match(text)
+                    if m2:
+                        _take_code(b, m2.group(1), "code", hcols[s].leaf)
+                        text = m2.group(2)
+                if kind == "label":
+                    b.label = f"{b.label} {text}".strip() if b.label else text
+            else:
+                if is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/"):
+                    b.values[s] = text
+                elif kinds and b.label == "" and not b.code and not any(kinds[x] == "label" for x in slots):
+                    b.label = text
+                else:
+                    b.values[s] = text
+        if not b.has_key and not b.values:
+            continue
+        if not b.has_key:
+            # numbers without a label: they belong to the next row (vertically centred
+            # cells) or fill the previous row's empty cells
+            if bufs and not (set(b.values) & set(bufs[-1].values)) and pending_values is None and _label_done(bufs[-1]):
+                bufs[-1].values.update(b.values)
+            elif pending_values is None:
+                pending_values = b
+            else:
+                pending_values.values.update({k: v for k, v in b.values.items() if k not in pending_values.values})
+            continue
+        if pending_values is not None:
+            if not (set(pending_values.values) & set(b.values)):
+                b.values.update(pending_values.values)
+            else:
+                bufs.append(pending_values)
+            pending_values = None
+        if wrap and bufs and _is_continuation(b, bufs[-1]):
+            prev = bufs[-1]
+            prev.label = prev.label + b.label
+            continue
+        bufs.append(b)
+    if pending_values is not None:
+        if bufs and not (set(pending_values.values) & set(bufs[-1].values)):
+            bufs[-1].values.update(pending_values.values)
+        else:
+            bufs.append(pending_values)
+    return bufs
+
+
+def _label_done(b: _RowBuf) -> bool:
+    return bool(b.label) and bool(b.values)
+
+
+_ORDINAL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合\s*计|总\s*计|小\s*计)")
+
+
+def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
+    """A label-only line that continues the previous row's wrapped label."""
+    if b.seq or b.code or b.code_parts or b.unit_code or b.values:
+        return False
+    if not b.label or _ORDINAL_START_RE.match(b.label):
+        return False
+    if prev.line is not None and b.line is not None and b.line.page != prev.line.page:
+        return False
+    if not prev.label and (prev.code or prev.code_parts):
+        return True
+    return len(b.label) <= 8 and len(prev.label) >= 6
+
+
+def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:
+    raw = text.strip()
+    joined = raw.replace(" ", "")
+    code = joined if is_code(joined) else repair_code(raw)
+    if kind == "unit_code" or (code is None and re.fullmatch(r"\d{3,12}", joined)):
+        b.unit_code = joined
+        return
+    if code is None:
+        b.label = f"{b.label} {raw}".strip()
+        return
+    if " " in raw:
+        b.repaired = raw
+    if kind == "gov_code" or "政府" in header:
+        b.codes["gov_economic"] = code
+        return
+    if b.code is None:
+        b.code = code
+    else:
+        b.codes.setdefault("economic" if code.startswith("3") else "other", code)
+
+
+def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: list[Column], spec: TableSpec, issues: list[Issue]) -> Row | None:
+    if b.code_parts:
+        parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
+        code = join_code(parts)
+        if code:
+            b.code = code
+        elif any(parts):
+            b.label = f"{' '.join(p for p in parts if p)} {b.label}".strip()
+    if not b.label and not b.code and not b.values and not b.unit_code:
+        return None
+    line = b.line
+    cells: dict[str, Cell] = {}
+    for slot, text in b.values.items():
+        key = key_of.get(slot)
+        if key is None:
+            continue
+        t = text.strip()
+        try:
+            value = parse_amount(t)
+        except ValueError:
+            value = None
+            col = next((c for c in columns if c.key == key), None)
+            if col is not None and col.kind != "text":
+                fixed = t.replace(" ", "")
+                try:
+                    value = parse_amount(fixed)
+                except ValueError:
+                    issues.append(
+                        Issue(
+                            "cell-not-a-number",
+                            f"{spec.name}：单元格“{t}”不是金额",
+                            Location(page=line.page if line else None, table=spec.id, row=b.seq, column=col.header, line=line.lineno if line else None),
+                        )
+                    )
+        cells[key] = Cell(text=t, value=value)
+    label = re.sub(r"\s+", " ", b.label).strip()
+    if b.repaired:
+        issues.append(
+            Issue(
+                "code-repaired",
+                f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
+                Location(page=line.page if line else None, table=spec.id, row=b.seq, subject_code=b.code, line=line.lineno if line else None),
+            )
+        )
+    if b.unit_code and not b.code and not label:
+        label = b.unit_code
+    return Row(
+        label=label,
+        cells=cells,
+        seq=b.seq,
+        code=b.code,
+        side=side,
+        codes=dict(b.codes),
+        unit_code=b.unit_code,
+        page=line.page if line else None,
+        line=line.lineno if line else None,
+    )
+
+
+def _locate(table: Table) -> Table:
+    """Give every cell its full location (page, table, 序号, column, subject code)."""
+    by_key = {c.key: c for c in table.columns}
+    rows = []
+    for r in table.rows:
+        cells = {}
+        for key, cell in r.cells.items():
+            col = by_key.get(key)
+            loc = Location(
+                page=r.page,
+                table=table.id,
+                row=r.seq,
+                column=col.header if col else key,
+                subject_code=r.code,
+                line=r.line,
+                unit_code=table.unit_code,
+            )
+            cells[key] = Cell(text=cell.text, value=cell.value, location=loc)
+        rows.append(replace(r, cells=cells))
+    return replace(table, rows=tuple(rows))
