@@ -15,9 +15,10 @@ from .model import Disclosure
 from .model.finding import Finding
 from .model.serialize import from_dict
 from .parse import NotADisclosure, parse_path
+from .parse.build import build
 
 #: suffixes a directory run picks up
-DOCUMENT_SUFFIXES = (".txt", ".pdf", ".json", ".html", ".htm", ".xlsx")
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".json", ".html", ".htm", ".xlsx", ".docx")
 
 
 @dataclass(frozen=True)
@@ -30,25 +31,67 @@ class Result:
         return self.report.findings
 
 
+def sniff(path: Path) -> str:
+    """The input format by content (then suffix): pdf, xlsx, docx, html, json or text."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    stripped = head.lstrip()
+    if head.startswith(b"%PDF") or (b"%PDF-" in head[:1024]):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        suffix = path.suffix.lower()
+        if suffix in (".docx", ".docm"):
+            return "docx"
+        if suffix in (".xlsx", ".xlsm"):
+            return "xlsx"
+        import zipfile
+
+        try:
+            names = zipfile.ZipFile(path).namelist()
+        except (zipfile.BadZipFile, OSError):
+            return "zip"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        return "zip"
+    if stripped[:1] == b"{":
+        return "json"
+    low = stripped[:512].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in low or b"<table" in low:
+        return "html"
+    if path.suffix.lower() == ".pdf":
+        return "pdf"
+    return "text"
+
+
 def read(path: str | Path) -> tuple[Disclosure, list[Finding]]:
-    """Parse ``path`` (or read a disclosure JSON) without checking it."""
+    """Parse ``path`` (any supported format, or a disclosure JSON) without checking it."""
     p = Path(path)
     if not p.exists():
         raise NotADisclosure(f"{p}: no such file")
     if p.is_dir():
         raise NotADisclosure(f"{p}: is a directory")
-    head = p.open("rb").read(8)
-    if head.lstrip()[:1] == b"{":
+    try:
+        kind = sniff(p)
+    except OSError as exc:
+        raise NotADisclosure(f"{p}: cannot read ({exc.strerror})") from exc
+    if kind == "json":
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
             return from_dict(data), []
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise NotADisclosure(f"{p}: not a yusuan disclosure JSON ({exc})") from exc
-    if head.startswith(b"%PDF") or p.suffix.lower() == ".pdf":
-        from .parse.extract import pdf  # noqa: PLC0415 - optional heavy import
+    if kind == "zip":
+        raise NotADisclosure(f"{p}: a zip archive, not a disclosure (expected PDF, XLSX, DOCX, HTML or text)")
+    if kind == "text":
+        doc, issues = parse_path(p)
+    else:
+        import importlib
 
-        return pdf.parse_pdf(p)
-    doc, issues = parse_path(p)
+        module = importlib.import_module(f".parse.extract.{kind}", __package__)
+        raw = module.extract(p)
+        doc, issues = build(raw)
     if not doc.tables and not doc.amounts and not any(k in doc.title for k in ("预算", "决算")):
         raise NotADisclosure(f"{p}: no budget disclosure found (no tables, no amounts, no 预算/决算 title)")
     return doc, issues

@@ -286,5 +286,17 @@ def rules(fmt):
         click.echo(rule_codes.markdown())
 
 
+def _register() -> None:
+    """Commands of the other stages (compile, render, store/web) live with their package."""
+    from .compile.commands import COMMANDS as compile_commands
+    from .render.commands import COMMANDS as render_commands
+    from .web.commands import COMMANDS as web_commands
+
+    for cmd in (*compile_commands, *render_commands, *web_commands):
+        main.add_command(cmd)
+
+
+_register()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

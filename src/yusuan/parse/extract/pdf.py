@@ -1,0 +1,12 @@
+"""PDF input → RawDocument (not implemented yet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..layout import RawDocument
+from .text import NotADisclosure
+
+
+def extract(path: Path) -> RawDocument:
+    raise NotADisclosure(f"{path}: PDF input is not supported yet")
