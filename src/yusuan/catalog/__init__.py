@@ -91,6 +91,7 @@ class Catalog:
         self.roles_exact: dict[str, str] = {squash(k): v for k, v in columns["roles"]["exact"].items()}
         self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
         self.carryover_groups = tuple(columns["carryover_groups"])
+        self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
         self.header_words = frozenset(columns["header_words"])
         self.row_concepts = {
             group: tuple((concept, re.compile(p)) for concept, p in entries) for group, entries in rows.items()
@@ -156,8 +157,21 @@ class Catalog:
         if role is None:
             return None
         groups = [clean_header(p) for p in path[:-1]]
+        if role in ("subtotal", "total") and groups:
+            parent = self._plain_role(groups[-1])
+            if parent in self.subtotal_groups:
+                role = parent
         if role != "carryover" and any(g.startswith(c) for g in groups for c in self.carryover_groups):
             return f"carryover.{role}"
+        return role
+
+    def _plain_role(self, header: str) -> str | None:
+        h = clean_header(header)
+        role = self.roles_exact.get(h)
+        if role is None:
+            for pat, r in self.roles_patterns:
+                if pat.search(h):
+                    return r
         return role
 
     # -- rows -----------------------------------------------------------------------

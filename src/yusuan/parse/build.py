@@ -33,13 +33,13 @@ def build(raw: RawDocument, catalog: Catalog | None = None) -> tuple[Disclosure,
         if not reg.spec.numeric:
             perf_regions.append(reg)
             continue
-        table, used = build_table(reg, raw, catalog, ctx, issues)
+        found, used = build_table(reg, raw, catalog, ctx, issues)
         start = index_of[id(reg.title)]
-        if table is None:
+        if not found:
             continue
-        ctx.unit_code, ctx.unit_name = table.unit_code, table.unit_name
+        ctx.unit_code, ctx.unit_name = found[-1].unit_code, found[-1].unit_name
         consumed.update(range(start, start + 1 + used))
-        tables.append(table)
+        tables.extend(found)
     performance = []
     for reg in perf_regions:
         pt, used = build_performance(reg, catalog)

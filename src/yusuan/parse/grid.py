@@ -59,102 +59,123 @@ class GridRow:
 
 # --------------------------------------------------------------------------- slots
 
+_DASHES = {"-", "--", "---", "—", "——", "－", "/", "／"}
+_JITTER = 2.0  # how far pdftotext lets right-aligned numbers drift (character cells)
 
-def _extent(word: Word, next_x0: float | None) -> tuple[float, float]:
-    x0, x1 = word.x0, word.x1
-    if next_x0 is not None and x1 > next_x0 - 0.5:
-        x1 = max(x0 + 0.5, next_x0 - 0.5)
-    return x0, x1
+
+def is_value(text: str) -> bool:
+    """An amount, or a dash standing for a blank amount."""
+    t = text.strip()
+    return t in _DASHES or is_amount(t) or (t.endswith("%") and is_amount(t[:-1]))
 
 
 def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
-    """Column bands from where data words stand, refined by header words."""
-    intervals: list[tuple[float, float, bool]] = []
+    """Column slots of a space-aligned or PDF table.
+
+    Value columns are clusters of right edges (amounts are right-aligned; pdftotext lets
+    them drift by a character or two); text columns are clusters of left edges, an
+    indented label joining the column it is indented in.  Header words standing over no
+    data become columns of their own (columns that are empty in this table).
+    """
+    values: list[Word] = []
+    texts: list[Word] = []
     for ln in data:
-        ws = ln.words
-        for i, w in enumerate(ws):
-            x0, x1 = _extent(w, ws[i + 1].x0 if i + 1 < len(ws) else None)
-            intervals.append((x0, x1, is_amount(w.text)))
-    intervals.sort()
+        for w in ln.words:
+            (values if is_value(w.text) else texts).append(w)
     slots: list[Slot] = []
-    for x0, x1, num in intervals:
-        if slots and x0 < slots[-1].x1 + 0.5:
+    # value columns: right-edge clusters
+    for w in sorted(values, key=lambda w: w.x1):
+        if slots and w.x1 - slots[-1].x1 <= _JITTER:
             s = slots[-1]
-            s.x1 = max(s.x1, x1)
-        else:
-            s = Slot(x0, x1)
-            slots.append(s)
-        if num:
+            s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1)
             s.numeric += 1
         else:
-            s.text += 1
-    slots = _split_by_header(slots, data, header)
-    # header words that stand over no data: columns that are empty in this table
-    extra: list[Slot] = []
-    for ln in header:
-        for w in ln.words:
-            if any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for s in slots):
-                continue
-            for e in extra:
-                if _overlap(w.x0, w.x1, e.x0, e.x1) > 0:
-                    e.x0, e.x1 = min(e.x0, w.x0), max(e.x1, w.x1)
-                    break
-            else:
-                extra.append(Slot(w.x0, w.x1))
-    # a header word between two occupied slots may cover several empty columns
-    slots = sorted(slots + extra, key=lambda s: s.x0)
-    merged: list[Slot] = []
-    for s in slots:
-        if merged and s.x0 < merged[-1].x1 - 0.5 and (s.numeric + s.text == 0 or merged[-1].numeric + merged[-1].text == 0):
-            m = merged[-1]
-            m.x1 = max(m.x1, s.x1)
-            m.numeric += s.numeric
-            m.text += s.text
+            slots.append(Slot(w.x0, w.x1, numeric=1))
+    # text columns: left-edge clusters, merged when the left one's words run over the next anchor
+    anchors: list[list[Word]] = []
+    for w in sorted(texts, key=lambda w: w.x0):
+        if anchors and w.x0 - anchors[-1][-1].x0 <= 1.0:
+            anchors[-1].append(w)
         else:
-            merged.append(s)
-    return merged
-
-
-def _split_by_header(slots: list[Slot], data: list[Line], header: list[Line]) -> list[Slot]:
-    """Split a band holding two numeric columns whose words touch in some rows.
-
-    When one band contains amounts that stand side by side on the same line, it is two
-    columns: cut it at the gap those lines show.
-    """
+            anchors.append([w])
+    merged: list[list[Word]] = []
+    for grp in anchors:
+        if merged:
+            prev = merged[-1]
+            anchor = grp[0].x0
+            between = any(prev[0].x0 < v.x1 <= anchor + 0.5 and v.numeric for v in slots)
+            covering = sum(1 for v in prev if v.x1 > anchor + 0.5)
+            if not between and covering * 2 >= len(prev):
+                prev.extend(grp)
+                continue
+        merged.append(grp)
+    text_slots = []
+    for grp in merged:
+        x0 = min(w.x0 for w in grp)
+        ends = sorted(w.x1 for w in grp)
+        x1 = ends[len(ends) // 2] if len(ends) > 4 else ends[-1]
+        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
+    slots = sorted(slots + text_slots, key=lambda s: (s.x0, s.x1))
+    # a text column that starts inside a value column's span is that column's text (不涉及)
     out: list[Slot] = []
     for s in slots:
-        cuts: list[float] = []
-        for ln in data:
-            inside = [w for w in ln.words if w.x0 >= s.x0 - 0.01 and w.x1 <= s.x1 + 0.01 and is_amount(w.text)]
-            for a, b in zip(inside, inside[1:]):
-                cuts.append((a.x1 + b.x0) / 2)
-        if not cuts:
-            out.append(s)
+        host = next((o for o in out if o.numeric and o.text == 0 and o.x0 <= s.x0 and s.x1 <= o.x1 + _JITTER), None) if s.text else None
+        if host is not None:
             continue
-        cuts.sort()
-        groups: list[list[float]] = []
-        for c in cuts:
-            if groups and c - groups[-1][-1] < 2:
-                groups[-1].append(c)
-            else:
-                groups.append([c])
-        points = [sum(g) / len(g) for g in groups]
-        left = s.x0
-        for p in points:
-            out.append(Slot(left, p - 0.5))
-            left = p + 0.5
-        out.append(Slot(left, s.x1))
-    # recount kinds
-    for sl in out:
-        sl.numeric = sl.text = 0
-    for ln in data:
-        for w in ln.words:
-            i = best_slot(w, out)
-            if is_amount(w.text):
-                out[i].numeric += 1
-            else:
-                out[i].text += 1
+        out.append(s)
+    slots = out
+    return _empty_columns(slots, header)
+
+
+def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
+    """Where a header word may stand to belong to each slot: half-way to the neighbours
+    (a value column's band ends just right of its right-aligned amounts)."""
+    out = []
+    for i, s in enumerate(slots):
+        left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
+        if i + 1 < len(slots):
+            right = (s.x1 + slots[i + 1].x0) / 2
+        else:
+            right = s.x1 + (_JITTER if s.numeric else 10)
+        if s.numeric:
+            right = min(right, s.x1 + _JITTER)
+        out.append((left, right))
     return out
+
+
+def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
+    """Header words over no data: a word standing in a column's band belongs to it (unless
+    that column already has its own word on that line); others make empty columns (words
+    overlapping across lines are one column)."""
+    if not header:
+        return slots
+    bands = _bands(slots)
+    owned: dict[tuple[int, int], bool] = {}
+    orphans: list[tuple[int, Word]] = []
+    for li, ln in enumerate(header):
+        for w in ln.words:
+            hit = [i for i, s in enumerate(slots) if _overlap(w.x0, w.x1, s.x0, s.x1) > 0]
+            for i in hit:
+                owned[(li, i)] = True
+            if not hit:
+                orphans.append((li, w))
+    extra: list[Slot] = []
+    for li, w in sorted(orphans, key=lambda t: t[1].x0):
+        band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        if band is not None and not owned.get((li, band)):
+            s = slots[band]
+            s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
+            if s.numeric and w.x1 > s.x1:
+                s.x0 = min(s.x0, w.x0)
+            owned[(li, band)] = True
+            continue
+        for e in extra:
+            if _overlap(w.x0, w.x1, e.x0, e.x1) > 0:
+                e.x0, e.x1 = min(e.x0, w.x0), max(e.x1, w.x1)
+                break
+        else:
+            extra.append(Slot(w.x0, w.x1))
+    return sorted(slots + extra, key=lambda s: (s.x0, s.x1))
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -174,23 +195,63 @@ def best_slot(word: Word, slots: list[Slot]) -> int:
     return min(range(len(slots)), key=dists.__getitem__)
 
 
+def _cost(w: Word, value: bool, s: Slot) -> float:
+    if value:
+        if s.numeric:
+            return abs(w.x1 - s.x1)
+        if s.text:
+            return 40.0 + abs(w.x0 - s.x0)
+        return 8.0 + abs(w.center - s.center)  # an empty (header-only) column
+    if s.text:
+        d = w.x0 - s.x0
+        return d if d >= -1 else 6.0 - 2 * d
+    if s.numeric:
+        return 30.0 + min(abs(w.x1 - s.x1), abs(w.x0 - s.x0))
+    return 10.0 + abs(w.center - s.center)
+
+
 def assign_line(line: Line, slots: list[Slot]) -> dict[int, str]:
-    """Put a data line's words into slots, keeping their order."""
+    """Put a data line's words into slots, in order (a monotone alignment).
+
+    Each word goes to the slot that fits it best (amounts by their right edge, text by
+    its left edge) such that the order of words is kept; consecutive text words may share
+    a slot (a label broken by wide spaces), amounts never do.
+    """
+    words = line.words
+    n, m = len(words), len(slots)
+    if not n or not m:
+        return {}
+    vals = [is_value(w.text) for w in words]
+    inf = float("inf")
+    prev = [_cost(words[0], vals[0], s) for s in slots]
+    back: list[list[int]] = [[-1] * m]
+    for i in range(1, n):
+        cur = [inf] * m
+        arg = [-1] * m
+        best, best_k = inf, -1
+        joinable = not vals[i] and not vals[i - 1]
+        for j in range(m):
+            c = _cost(words[i], vals[i], slots[j])
+            cand, k = best, best_k
+            if joinable and prev[j] < cand:
+                cand, k = prev[j], j
+            if cand < inf:
+                cur[j] = cand + c
+                arg[j] = k
+            if prev[j] < best:
+                best, best_k = prev[j], j
+        prev = cur
+        back.append(arg)
+    j = min(range(m), key=prev.__getitem__)
+    if prev[j] == inf:
+        return {best_slot(w, slots): w.text for w in words}
+    path = [0] * n
+    for i in range(n - 1, -1, -1):
+        path[i] = j
+        j = back[i][j]
     cells: dict[int, str] = {}
-    last = -1
-    for w in line.words:
-        i = best_slot(w, slots)
-        if i < last:  # order must be kept: a word never goes left of its predecessor
-            i = last
-        if i in cells:
-            if is_amount(w.text) and is_amount(cells[i].split(" ")[-1]) and i + 1 < len(slots):
-                i += 1
-                cells[i] = w.text if i not in cells else f"{cells[i]} {w.text}"
-            else:
-                cells[i] = f"{cells[i]} {w.text}"
-        else:
-            cells[i] = w.text
-        last = i
+    for w, j in zip(words, path):
+        cells[j] = f"{cells[j]} {w.text}" if j in cells else w.text
     return cells
 
 
@@ -199,11 +260,14 @@ def assign_line(line: Line, slots: list[Slot]) -> dict[int, str]:
 
 def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[HeaderCell]:
     cells: list[HeaderCell] = []
+    bands = _bands(slots)
     for li, ln in enumerate(header):
         for w in ln.words:
-            hit = [i for i, s in enumerate(slots) if _overlap(w.x0, w.x1, s.x0, s.x1) > 0.3]
+            hit = [i for i, s in enumerate(slots) if _overlap(w.x0, w.x1, s.x0, s.x1) > 0]
             if not hit:
-                hit = [best_slot(w, slots)]
+                hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
+                if hit[0] is None:
+                    hit = [best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center))
     return _merge_same_slot_words(cells)
 
@@ -245,7 +309,7 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
     n = len(slots)
     nlines = max((c.line for c in cells), default=-1) + 1
     if geometric:
-        cells = _widen_groups(cells, slots, nlines)
+        cells = _widen_groups(cells, slots, nlines, catalog)
     stacks: list[list[HeaderCell]] = [[] for _ in range(n)]
     for c in sorted(cells, key=lambda c: c.line):
         for s in range(c.first, c.last + 1):
@@ -284,7 +348,7 @@ def _known(text: str, catalog: Catalog) -> bool:
     return catalog.column_role(text) is not None or catalog.key_kind(text) is not None
 
 
-def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int) -> list[HeaderCell]:
+def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catalog: Catalog | None = None) -> list[HeaderCell]:
     """A header centred over several columns spans the widest run centred under it.
 
     Candidate columns are those with a header cell on a lower line; the run may not
@@ -304,6 +368,11 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int) -> li
         if not cand or not any(c.first <= s <= c.last for s in cand):
             out.append(c)
             continue
+        if c.first == c.last and catalog is not None:
+            below = [o.text for o in cells if o.first == o.last == c.first and o.line > c.line]
+            if below and catalog.column_role(squash(c.text + below[0])):
+                out.append(c)  # a wrapped header (事业单位 / 经营收入), not a group
+                continue
         best = (c.first, c.last)
         best_w = 0.0
         tol = 3.0

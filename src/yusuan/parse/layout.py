@@ -4,9 +4,9 @@ Space-aligned text (``pdftotext -layout``) is words with column offsets; a PDF p
 words with coordinates; a tab-separated extraction is words in numbered cells.  All of
 them become a ``RawDocument`` so that table recognition (``tables.py``) is written once.
 
-Positions are in *character cells*: for text, the column offset with wide (CJK)
-characters counted as two cells; for PDF, points divided by the page's typical
-character width.  ``grid=True`` marks layouts whose ``x0`` is an exact cell index
+Positions are in *character cells*: for text, the character offset in the line (as
+``pdftotext -layout`` lays words on a character grid); for PDF, points divided by the
+page's typical character width.  ``grid=True`` marks layouts whose ``x0`` is an exact cell index
 (tab-separated), where column slots need no geometry.
 """
 
@@ -95,21 +95,16 @@ def _split_single_spaces(text: str) -> list[tuple[int, str]]:
 
 
 def words_from_text_line(text: str) -> list[Word]:
-    """Split a space-aligned line into words with display-cell offsets.
+    """Split a space-aligned line into words with character offsets.
 
-    Runs of two or more spaces separate words; a single space separates words only next
-    to a number or code (``2,106.66 2,106.66``, ``201 06 01``).
+    ``pdftotext -layout`` places words on a grid of character positions (a CJK character
+    takes one position like any other), so offsets are plain string indexes.  Runs of two
+    or more spaces separate words; a single space separates words only next to a number
+    or code (``2,106.66 2,106.66``, ``201 06 01``).
     """
     words: list[Word] = []
     if not text.strip():
         return words
-    # display offset of every character index
-    offsets = [0] * (len(text) + 1)
-    acc = 0
-    for i, ch in enumerate(text):
-        offsets[i] = acc
-        acc += cell_width(ch)
-    offsets[len(text)] = acc
     pos = 0
     for m in list(_SPLIT_RE.finditer(text)) + [None]:
         end = m.start() if m else len(text)
@@ -118,7 +113,7 @@ def words_from_text_line(text: str) -> list[Word]:
             lead = len(chunk) - len(chunk.lstrip())
             for off, piece in _split_single_spaces(chunk.strip()):
                 start = pos + lead + off
-                words.append(Word(piece, float(offsets[start]), float(offsets[start + len(piece)])))
+                words.append(Word(piece, float(start), float(start + len(piece))))
         if m:
             pos = m.end()
     return words

@@ -18,6 +18,7 @@ from ..model.codes import is_code, join_code, repair_code
 from ..model.money import AmountUnit, is_amount, parse_amount, unit_from_text
 from .grid import (
     GridRow,
+    best_slot,
     HeaderColumn,
     Slot,
     assign_line,
@@ -26,7 +27,7 @@ from .grid import (
     header_cells_grid,
     resolve_columns,
 )
-from .layout import Line, RawDocument
+from .layout import Line, RawDocument, Word
 from ..model.finding import Finding as Issue
 
 _COL_NUMBER_WORDS = {"栏次", "档次", "行次"}
@@ -130,16 +131,25 @@ def _unit_line(line: Line) -> tuple[str, str] | None:
     return None
 
 
+@dataclass
+class Segment:
+    """One page's worth of a table: the header printed on that page and its rows."""
+
+    header: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    unit_code: str | None = None
+    unit_name: str | None = None
+
+
 def build_table(
     region: Region, raw: RawDocument, catalog: Catalog, ctx: TableContext, issues: list[Issue]
-) -> tuple[Table | None, int]:
-    """Read one region into a ``Table`` (``None`` when the title was only a mention).
+) -> tuple[list[Table], int]:
+    """Read one region into tables (none when the title was only a mention; several when
+    a 部门 document prints the table for one unit after another under one title).
 
     Also returns how many of the region's lines belong to the table (the rest is narrative).
     """
     spec = region.spec
-    header: list[Line] = []
-    body: list[Line] = []
     notes: list[str] = []
     unit_code, unit_name = ctx.unit_code, ctx.unit_name
     amount_unit = unit_from_text(region.title.joined) or None
@@ -147,6 +157,15 @@ def build_table(
     state = "header"
     page = region.title.page
     used = 0
+    seg = Segment(unit_code=unit_code, unit_name=unit_name)
+    segments = [seg]
+
+    def new_segment() -> Segment:
+        nonlocal seg
+        seg = Segment(unit_code=unit_code, unit_name=unit_name)
+        segments.append(seg)
+        return seg
+
     for idx, ln in enumerate(region.lines):
         if ln.is_blank:
             continue
@@ -158,15 +177,20 @@ def build_table(
             if len(rest) < 2 or catalog.is_furniture(rest):
                 continue
         if catalog.is_furniture(j):
-            m = re.match(r"^(?:编制|预算|填报)?单位(?:名称)?[:：](.+)$", j)
-            if m and not unit_name:
+            m = re.match(r"^(?:编制|预算|填报)?单位(?:名称)?[:：](.+?)(?:(?:金额)?单位[:：].*)?$", j)
+            if m:
                 unit_name = m.group(1)
+                if not seg.body:
+                    seg.unit_name = unit_name
             continue
         ul = _unit_line(ln)
         if ul:
             unit_code, unit_name = ul
             if state == "body":
                 state = "continued"
+                new_segment()
+            else:
+                seg.unit_code, seg.unit_name = ul
             continue
         if _NOTE_RE.match(j):
             notes.append(j)
@@ -175,56 +199,74 @@ def build_table(
                 break
             continue
         used = idx + 1
-        if (len(ln.words) <= 2 and _DOC_TITLE_RE.search(j) and not any(is_amount(w.text) for w in ln.words)) or is_prose(ln) or (state == "body" and _SECTION_RE.match(j) and not ln.words[0].text[:1].isdigit() and len(ln.words) == 1):
+        if (
+            (len(ln.words) <= 2 and _DOC_TITLE_RE.search(j) and not any(is_amount(w.text) for w in ln.words))
+            or is_prose(ln)
+            or (state == "body" and _SECTION_RE.match(j) and not ln.words[0].text[:1].isdigit() and len(ln.words) == 1)
+        ):
             used = idx
             break
         if ln.page != page:
             page = ln.page
             if state == "body":
                 state = "continued"
+                new_segment()
         if state in ("header", "continued"):
             if _is_data_line(ln, catalog):
                 state = "body"
-                body.append(ln)
+                seg.body.append(ln)
             elif state == "header":
-                header.append(ln)
+                seg.header.append(ln)
                 seen_header_text.add(j)
+            elif j in seen_header_text or is_column_numbers(ln) or _mostly_header_words(ln, catalog):
+                seg.header.append(ln)  # the header repeated on a continuation page
             else:
-                # a repeated page header on a continuation page
-                if j in seen_header_text or is_column_numbers(ln) or _mostly_header_words(ln, catalog):
-                    continue
                 state = "body"
-                body.append(ln)
+                seg.body.append(ln)
         else:
             if j in seen_header_text and not _is_data_line(ln, catalog):
                 continue
-            body.append(ln)
-    header = [h for h in header if not is_column_numbers(h)] + [h for h in header if is_column_numbers(h)][:0]
-    col_numbers = [h for h in region.lines if is_column_numbers(h)]
-    if not header and not body:
-        return None, 0
-    if not body and not notes and not _looks_like_header(header, catalog):
-        return None, 0
+            seg.body.append(ln)
+    segments = [sg for sg in segments if sg.body or sg is segments[0]]
+    first = segments[0]
+    if not first.header and not any(sg.body for sg in segments):
+        return [], 0
+    if not any(sg.body for sg in segments) and not notes and not _looks_like_header(first.header, catalog):
+        return [], 0
     unit = amount_unit or ctx.amount_unit or AmountUnit.WAN
-    columns, rows = _read_grid(spec, header, body, col_numbers[:1], raw, catalog, issues)
-    if not columns and not rows and not notes:
-        return None, 0
     note = " ".join(notes) or None
-    pages = sorted({region.title.page, *(ln.page for ln in body)})
-    table = Table(
-        id=spec.id,
-        title=squash(region.title.text),
-        columns=tuple(columns),
-        rows=tuple(rows),
-        amount_unit=unit,
-        unit_code=unit_code,
-        unit_name=unit_name,
-        note=note,
-        pages=tuple(pages),
-        numeric=spec.numeric,
-        line=region.title.lineno,
-    )
-    return _locate(table), used
+    tables: list[Table] = []
+    # consecutive segments of the same unit make one table
+    groups: list[list[Segment]] = []
+    for sg in segments:
+        if groups and (sg.unit_code, sg.unit_name) == (groups[-1][0].unit_code, groups[-1][0].unit_name):
+            groups[-1].append(sg)
+        elif groups and not sg.unit_code and not sg.unit_name:
+            groups[-1].append(sg)
+        else:
+            groups.append([sg])
+    for k, grp in enumerate(groups):
+        if k and not grp[0].header:
+            grp[0].header = list(groups[k - 1][0].header)
+        columns, rows = _read_segments(spec, grp, raw, catalog, issues)
+        if not columns and not rows and not notes:
+            continue
+        pages = sorted({region.title.page if k == 0 else grp[0].body[0].page, *(ln.page for sg in grp for ln in sg.body)})
+        table = Table(
+            id=spec.id,
+            title=squash(region.title.text),
+            columns=tuple(columns),
+            rows=tuple(rows),
+            amount_unit=unit,
+            unit_code=grp[0].unit_code,
+            unit_name=grp[0].unit_name,
+            note=note if k == len(groups) - 1 else None,
+            pages=tuple(pages),
+            numeric=spec.numeric,
+            line=region.title.lineno,
+        )
+        tables.append(_locate(table))
+    return tables, used
 
 
 def _mostly_header_words(line: Line, catalog: Catalog) -> bool:
@@ -240,40 +282,126 @@ def _looks_like_header(header: list[Line], catalog: Catalog) -> bool:
 # --------------------------------------------------------------------------- the grid
 
 
-def _read_grid(
-    spec: TableSpec,
-    header: list[Line],
-    body: list[Line],
-    col_numbers: list[Line],
-    raw: RawDocument,
-    catalog: Catalog,
-    issues: list[Issue],
-) -> tuple[list[Column], list[Row]]:
+def _column_numbers(lines: list[Line], slots: list[Slot], grid: bool) -> dict[int, str]:
+    numbers: dict[int, str] = {}
+    for ln in lines:
+        if not is_column_numbers(ln):
+            continue
+        for w in ln.words:
+            if re.fullmatch(r"\d{1,2}", w.text):
+                numbers[int(w.x0) if grid else best_slot(w, slots)] = w.text
+        break
+    return numbers
+
+
+def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog):
+    header = [h for h in seg.header if not is_column_numbers(h)]
     if raw.grid:
-        nslots = 1 + int(max((w.x0 for ln in header + body for w in ln.words), default=0))
+        nslots = 1 + int(max((w.x0 for ln in header + seg.body for w in ln.words), default=0))
         slots = [Slot(float(i), float(i) + 0.99) for i in range(nslots)]
         cells = header_cells_grid(header, nslots)
         hcols = resolve_columns(cells, slots, catalog, geometric=False)
-        grid_rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in body]
+        rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
-        slots = geometric_slots(body, header)
+        header = [_split_header_line(h, catalog) for h in header]
+        if slots_hint is not None and not header:
+            slots = slots_hint
+        else:
+            slots = geometric_slots(seg.body, header)
         if not slots:
-            return [], []
+            return [], [], [], {}
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
-        grid_rows = [GridRow(ln, assign_line(ln, slots)) for ln in body]
-    numbers = {}
-    if col_numbers:
-        for w in col_numbers[0].words:
-            if re.fullmatch(r"\d{1,2}", w.text):
-                if raw.grid:
-                    numbers[int(w.x0)] = w.text
-                else:
-                    from .grid import best_slot
+        rows = [GridRow(ln, assign_line(ln, slots)) for ln in seg.body]
+    return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
 
-                    numbers[best_slot(w, slots)] = w.text
-    kinds = _slot_kinds(hcols, grid_rows, catalog)
-    return _build_rows(raw.grid, spec, hcols, kinds, grid_rows, numbers, catalog, issues)
+
+def _read_segments(
+    spec: TableSpec, segments: list[Segment], raw: RawDocument, catalog: Catalog, issues: list[Issue]
+) -> tuple[list[Column], list[Row]]:
+    """Columns and rows of a table printed over several pages.
+
+    Each page is laid out on its own (pdftotext shifts columns from page to page); its
+    columns are matched to the first page's by header text, in order.
+    """
+    g_hcols: list[HeaderColumn] = []
+    g_rows: list[GridRow] = []
+    g_numbers: dict[int, str] = {}
+    g_slots: list[Slot] = []
+    prev_slots: list[Slot] | None = None
+    for k, seg in enumerate(segments):
+        slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog)
+        if not hcols and not rows:
+            continue
+        prev_slots = slots
+        if not g_hcols:
+            g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
+            continue
+        mapping = _match_columns(g_hcols, hcols)
+        for i, hc in enumerate(hcols):
+            if i not in mapping:
+                mapping[i] = len(g_hcols)
+                g_hcols.append(HeaderColumn(len(g_hcols), hc.leaf, hc.path, hc.leaf_line))
+                g_slots.append(slots[i])
+        for r in rows:
+            g_rows.append(GridRow(r.line, {mapping[i]: t for i, t in r.cells.items()}))
+    if not g_hcols:
+        return [], []
+    kinds = _slot_kinds(g_hcols, g_rows, catalog)
+    return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues)
+
+
+def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[int, int]:
+    """Align a later page's columns with the first page's by header text, keeping order."""
+    n, m = len(base), len(other)
+    key_b = [squash("".join(h.path)) for h in base]
+    key_o = [squash("".join(h.path)) for h in other]
+    # longest common subsequence on header text, then fill gaps by position
+    dp = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            if key_b[i] == key_o[j] and key_b[i]:
+                dp[i][j] = dp[i + 1][j + 1] + 1
+            else:
+                dp[i][j] = max(dp[i + 1][j], dp[i][j + 1])
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if key_b[i] == key_o[j] and key_b[i]:
+            pairs.append((i, j))
+            i += 1
+            j += 1
+        elif dp[i + 1][j] >= dp[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    mapping = {oj: bi for bi, oj in pairs}
+    if not any(key_o):  # a page without a header: same columns in the same order
+        return {j: j for j in range(min(n, m))}
+    # unmatched columns between matched anchors: pair up by order when counts agree
+    anchors = [(-1, -1)] + pairs + [(n, m)]
+    for (b0, o0), (b1, o1) in zip(anchors, anchors[1:]):
+        bs, os_ = list(range(b0 + 1, b1)), list(range(o0 + 1, o1))
+        if len(bs) == len(os_):
+            for bi, oj in zip(bs, os_):
+                mapping[oj] = bi
+    return mapping
+
+
+def _split_header_line(line: Line, catalog: Catalog) -> Line:
+    """pdftotext may leave one space between two header cells (``政府性基金预算 国有资本经营预算``)."""
+    words: list[Word] = []
+    for w in line.words:
+        parts = w.text.split(" ")
+        if len(parts) > 1 and all(catalog.column_role(p) or catalog.key_kind(p) for p in parts if p):
+            x = w.x0
+            for p in parts:
+                if p:
+                    words.append(Word(p, x, x + len(p)))
+                x += len(p) + 1
+        else:
+            words.append(w)
+    return Line(words=words, page=line.page, lineno=line.lineno, text=line.text)
 
 
 def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:
