@@ -30,15 +30,19 @@ class Location:
     subject_code: str | None = None
     line: int | None = None
     unit_code: str | None = None
+    #: worksheet (or input section) of a budget input file; ``row`` is then its row number
+    sheet: str | None = None
 
     def describe(self) -> str:
         parts = []
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
         if self.table:
             parts.append(self.table)
         if self.unit_code:
             parts.append(f"单位{self.unit_code}")
         if self.row:
-            parts.append(f"序号{self.row}")
+            parts.append(f"第{self.row}行" if self.sheet else f"序号{self.row}")
         if self.subject_code:
             parts.append(f"科目{self.subject_code}")
         if self.column:
