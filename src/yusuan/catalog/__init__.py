@@ -60,7 +60,9 @@ _TITLE_PREFIX_RE = re.compile(
     r"^(?:(?:附)?表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?[:：、.．\s]*|预算\s*\d+\s*表|[\d一二三四五六七八九十]+\s*[、.．]\s*)"
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年度?")
-_TITLE_END_RE = re.compile(r"(?:预算|决算)?(?:明细|情况)?表?(?:[（(][^）)]{0,24}[)）])?(?:\d{1,3}|（续）|续表?|[:：])?")
+_TITLE_END_RE = re.compile(
+    r"(?:[^（(）)]{0,16}[)）])?(?:预算|决算)?(?:明细|情况)?表?(?:[（(][^）)]{0,24}[)）])?(?:\d{1,3}|（续）|续表?|[:：])?"
+)
 _SENTENCE_RE = re.compile(r"[，。；！？]|详见|见下表|如下")
 
 
@@ -157,7 +159,7 @@ class Catalog:
         if role is None:
             return None
         groups = [clean_header(p) for p in path[:-1]]
-        if role in ("subtotal", "total") and groups:
+        if role == "subtotal" and groups:
             parent = self._plain_role(groups[-1])
             if parent in self.subtotal_groups:
                 role = parent

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog, squash
+from ..model.codes import is_code
 from ..model.money import is_amount
 from .layout import Line, Word
 
@@ -81,7 +82,8 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
     texts: list[Word] = []
     for ln in data:
         for w in ln.words:
-            (values if is_value(w.text) else texts).append(w)
+            # subject codes are left-aligned like labels, not right-aligned like amounts
+            (values if is_value(w.text) and not is_code(w.text) else texts).append(w)
     slots: list[Slot] = []
     # value columns: right-edge clusters
     for w in sorted(values, key=lambda w: w.x1):
@@ -345,7 +347,9 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
 
 
 def _known(text: str, catalog: Catalog) -> bool:
-    return catalog.column_role(text) is not None or catalog.key_kind(text) is not None
+    """A header name the catalogue knows exactly (patterns are too loose to join words)."""
+    t = squash(text)
+    return t in catalog.roles_exact or catalog.key_kind(t) is not None
 
 
 def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catalog: Catalog | None = None) -> list[HeaderCell]:
@@ -358,6 +362,11 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     for c in cells:
         for s in range(c.first, c.last + 1):
             lower_lines[s] = max(lower_lines.get(s, -1), c.line)
+    # where each column's own (lowest) header word stands: cells are centred, amounts are not
+    centre = [sl.center for sl in slots]
+    for c in sorted(cells, key=lambda c: c.line):
+        if c.first == c.last:
+            centre[c.first] = c.center
     out = []
     for c in cells:
         same_line = [o for o in cells if o.line == c.line and o is not c]
@@ -370,25 +379,25 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
             continue
         if c.first == c.last and catalog is not None:
             below = [o.text for o in cells if o.first == o.last == c.first and o.line > c.line]
-            if below and catalog.column_role(squash(c.text + below[0])):
+            if below and _known(c.text + below[0], catalog) and not _known(below[0], catalog):
                 out.append(c)  # a wrapped header (事业单位 / 经营收入), not a group
                 continue
         best = (c.first, c.last)
         best_w = 0.0
-        tol = 3.0
-        # contiguous runs of candidates containing the cell's own slots
+        # contiguous runs of candidates containing the cell's own slots, centred under it
         for a in cand:
             if a > c.first:
                 break
             for b in reversed(cand):
                 if b < c.last:
                     break
-                run = range(a, b + 1)
-                if any(s not in cand for s in run):
+                if any(x not in cand for x in range(a, b + 1)):
                     continue
-                mid = (slots[a].x0 + slots[b].x1) / 2
-                width = slots[b].x1 - slots[a].x0
-                if abs(mid - c.center) <= max(tol, 0.12 * width) and width > best_w:
+                if any(slots[x].text and not slots[x].numeric for x in range(a + 1, b + 1)):
+                    continue  # a group never spans a label column except as its first column
+                mid = (centre[a] + centre[b]) / 2
+                width = centre[b] - centre[a]
+                if abs(mid - c.center) <= max(4.0, 0.2 * width) and width > best_w:
                     best, best_w = (a, b), width
         out.append(HeaderCell(c.text, c.line, best[0], best[1], c.center))
     return out

@@ -202,7 +202,7 @@ def build_table(
         if (
             (len(ln.words) <= 2 and _DOC_TITLE_RE.search(j) and not any(is_amount(w.text) for w in ln.words))
             or is_prose(ln)
-            or (state == "body" and _SECTION_RE.match(j) and not ln.words[0].text[:1].isdigit() and len(ln.words) == 1)
+            or (state == "body" and _SECTION_RE.match(j) and len(ln.words) == 1 and _narrative_follows(region.lines, idx))
         ):
             used = idx
             break
@@ -267,6 +267,25 @@ def build_table(
         )
         tables.append(_locate(table))
     return tables, used
+
+
+_NARRATIVE_HEADING_RE = re.compile(r"说明|情况|概况|职能|职责|名词解释|机构设置|部分|目标|绩效")
+
+
+def _narrative_follows(lines: list[Line], idx: int) -> bool:
+    """A numbered heading ends the table when it reads like a section, or prose follows."""
+    if _NARRATIVE_HEADING_RE.search(lines[idx].joined):
+        return True
+    seen = 0
+    for ln in lines[idx + 1 :]:
+        if ln.is_blank:
+            continue
+        if is_prose(ln):
+            return True
+        seen += 1
+        if seen >= 3:
+            break
+    return False
 
 
 def _mostly_header_words(line: Line, catalog: Catalog) -> bool:
@@ -389,18 +408,19 @@ def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[
 
 
 def _split_header_line(line: Line, catalog: Catalog) -> Line:
-    """pdftotext may leave one space between two header cells (``政府性基金预算 国有资本经营预算``)."""
+    """Header cells that pdftotext left one space apart (``一般公共预算 政府性基金预``):
+    Chinese text has no spaces, so a single space between two Chinese characters in a
+    header line separates two cells."""
     words: list[Word] = []
     for w in line.words:
-        parts = w.text.split(" ")
-        if len(parts) > 1 and all(catalog.column_role(p) or catalog.key_kind(p) for p in parts if p):
-            x = w.x0
-            for p in parts:
-                if p:
-                    words.append(Word(p, x, x + len(p)))
-                x += len(p) + 1
-        else:
+        if " " not in w.text:
             words.append(w)
+            continue
+        x = w.x0
+        for p in re.split(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])", w.text):
+            if p.strip():
+                words.append(Word(p, x, x + len(p)))
+            x += len(p) + 1
     return Line(words=words, page=line.page, lineno=line.lineno, text=line.text)
 
 
@@ -411,7 +431,7 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         kind = catalog.key_kind(hc.leaf) if hc.leaf else None
         vals = [r.cells[hc.slot] for r in rows if hc.slot in r.cells]
         n = len(vals) or 1
-        amounts = sum(1 for v in vals if is_amount(v) and not _SEQ_RE.match(v))
+        amounts = sum(1 for v in vals if is_amount(v) and not _SEQ_RE.match(v) and not is_code(v.replace(" ", "")))
         codes = sum(1 for v in vals if is_code(v.replace(" ", "")) or _CODE_NAME_RE.match(v))
         texts = sum(1 for v in vals if not is_amount(v.replace(" ", "")))
         seqs = sum(1 for v in vals if _SEQ_RE.match(v))
@@ -491,6 +511,7 @@ class _RowBuf:
     values: dict[int, str] = field(default_factory=dict)
     line: Line | None = None
     repaired: str | None = None
+    extra_labels: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_key(self) -> bool:
@@ -557,6 +578,7 @@ def _collect_rows(
 ) -> list[_RowBuf]:
     bufs: list[_RowBuf] = []
     pending_values: _RowBuf | None = None
+    first_label = next((s for s in slots if kinds[s] == "label"), None)
     for gr in grid_rows:
         b = _RowBuf(line=gr.line)
         for s in slots:
@@ -574,17 +596,23 @@ def _collect_rows(
             elif kind in ("code_class", "code_section", "code_item"):
                 b.code_parts[kind] = text.replace(" ", "")
             elif kind in ("label", "gov_label"):
+                primary = kind == "label" and s == first_label
                 m = _CODE_NAME_RE.match(text)
                 if m:
-                    _take_code(b, m.group(1), "gov_code" if kind == "gov_label" else "code", hcols[s].leaf)
+                    if primary:
+                        _take_code(b, m.group(1), "code", hcols[s].leaf)
+                    else:
+                        _take_secondary(b, m.group(1), kind, hcols[s].leaf)
                     text = m.group(2)
-                elif kind == "label" and not b.code:
+                elif primary and not b.code:
                     m2 = _CODE_SPACE_NAME_RE.match(text)
                     if m2:
                         _take_code(b, m2.group(1), "code", hcols[s].leaf)
                         text = m2.group(2)
-                if kind == "label":
+                if primary:
                     b.label = f"{b.label} {text}".strip() if b.label else text
+                else:
+                    b.extra_labels[s] = text
             else:
                 if is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/"):
                     b.values[s] = text
@@ -592,7 +620,22 @@ def _collect_rows(
                     b.label = text
                 else:
                     b.values[s] = text
-        if not b.has_key and not b.values:
+        if not b.has_key and not b.values and not b.codes:
+            continue
+        if (
+            bufs
+            and not b.seq
+            and not b.code
+            and not b.label
+            and not b.code_parts
+            and (b.codes or b.values)
+            and not bufs[-1].values
+            and (bufs[-1].code or bufs[-1].label)
+        ):
+            prev = bufs[-1]  # the rest of a row whose first cell wrapped onto two lines
+            for k, v in b.codes.items():
+                prev.codes.setdefault(k, v)
+            prev.values.update(b.values)
             continue
         if not b.has_key:
             # numbers without a label: they belong to the next row (vertically centred
@@ -662,6 +705,14 @@ def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:
         b.code = code
     else:
         b.codes.setdefault("economic" if code.startswith("3") else "other", code)
+
+
+def _take_secondary(b: _RowBuf, code: str, kind: str, header: str) -> None:
+    """A second or third code on the row (北京's 政府经济/部门经济 code beside the 功能 code)."""
+    key = "gov_economic" if (kind == "gov_label" or code.startswith("5") or "政府" in header) else (
+        "economic" if code.startswith("3") else "other"
+    )
+    b.codes.setdefault(key, code)
 
 
 def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: list[Column], spec: TableSpec, issues: list[Issue]) -> Row | None:

@@ -34,8 +34,10 @@ def published_unit_ids() -> Select:
 
 
 def units(session: Session, department: str | None = None, region: str | None = None, published_only: bool = True,
-          offset: int = 0, limit: int | None = None) -> list[UnitSummary]:
+          offset: int = 0, limit: int | None = None, code: str | None = None) -> list[UnitSummary]:
     q = select(Unit, Department).outerjoin(Department, Department.id == Unit.department_id).order_by(Unit.code)
+    if code is not None:
+        q = q.where(Unit.code == code)
     if department:
         q = q.where(Department.code == department)
     if region:

@@ -1,0 +1,104 @@
+"""Runs with boxes → lines of positioned words, as ``pdftotext -layout`` would lay them.
+
+Pure geometry, no PDFium: runs are grouped into lines by the middle of their loose boxes
+(a digit and a CJK glyph of one row can sit a point apart), words are runs closer than
+about half a character, and a gap of about one character joins two runs with a single
+space unless one of them is a number or a code — the same rule the text reader applies
+to a single space (``layout.words_from_text_line``), so the shared table builder sees
+the same picture from a PDF as from its text.
+
+x is in character cells: points divided by the document's cell width (one Latin letter
+or digit; a CJK glyph is two cells), measured from the page's left edge, so that a table
+continued on the next page keeps its column positions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..layout import Line, Word
+from .pdf_page import Run
+
+#: numbers and codes: a single space next to one separates words (as in layout.py)
+_ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
+
+#: gaps, in character cells of the page
+JOIN_GAP = 0.45  # closer than this: one word, no space
+SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is involved)
+LINE_TOLERANCE = 0.4  # baseline bands closer than this fraction of the glyph height: one line
+
+
+def group_lines(runs: list[Run]) -> list[list[Run]]:
+    """Runs that share a baseline band, top to bottom, each line left to right."""
+    if not runs:
+        return []
+    ordered = sorted(runs, key=lambda r: r.top + r.bottom)
+    lines: list[list[Run]] = []
+    cur: list[Run] = [ordered[0]]
+    ref_mid = ordered[0].middle
+    ref_h = max(ordered[0].height, 0.1)
+    for r in ordered[1:]:
+        h = max(r.height, 0.1)
+        if abs(r.middle - ref_mid) <= LINE_TOLERANCE * max(h, ref_h):
+            cur.append(r)
+            continue
+        lines.append(cur)
+        cur, ref_mid, ref_h = [r], r.middle, h
+    lines.append(cur)
+    for ln in lines:
+        ln.sort(key=lambda r: r.x0)
+    return lines
+
+
+def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tuple[list[Word], str]:
+    """Words (x in cells of ``unit`` points from ``origin``) and a text rendering of a line.
+
+    ``cell`` is the page's own cell width (for gaps), ``unit`` the document's (for x).
+    """
+    words: list[Word] = []
+    parts: list[str] = []
+    text = ""
+    x0 = x1 = 0.0
+    last_tok = ""
+    prev: Run | None = None
+    for r in line:
+        if prev is not None:
+            if r.text == prev.text and abs(r.x0 - prev.x0) < 0.3 * cell:
+                continue  # the same glyphs drawn twice (fake bold)
+            gap = (r.x0 - x1) / cell
+            atoms = bool(_ATOM_RE.match(last_tok)) or bool(_ATOM_RE.match(r.text))
+            both_atoms = bool(_ATOM_RE.match(last_tok)) and bool(_ATOM_RE.match(r.text))
+            if gap < JOIN_GAP and not both_atoms:
+                text += r.text
+                x1 = max(x1, r.x1)
+                last_tok = r.text
+                prev = r
+                continue
+            if gap < SPACE_GAP and not atoms:
+                text += " " + r.text
+                x1 = max(x1, r.x1)
+                last_tok = r.text
+                prev = r
+                continue
+            words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
+            parts.append(text)
+            parts.append(" " * max(2, min(int(round(gap)), 60)))
+        text, x0, x1, last_tok, prev = r.text, r.x0, r.x1, r.text, r
+    if prev is not None:
+        words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
+        parts.append(text)
+    return words, "".join(parts)
+
+
+def to_lines(runs: list[Run], page: int, first_lineno: int, cell: float, unit: float, origin: float) -> list[Line]:
+    """One page's runs → ``Line`` values numbered from ``first_lineno``."""
+    out: list[Line] = []
+    n = first_lineno
+    for group in group_lines(runs):
+        words, text = make_words(group, cell, unit, origin)
+        if not words:
+            continue
+        indent = " " * max(0, int(round(words[0].x0)))
+        out.append(Line(words=words, page=page, lineno=n, text=indent + text))
+        n += 1
+    return out
