@@ -185,7 +185,8 @@ def aggregate(session: Session, cut: str | None = None, drilldown: str | None = 
         key, _, direction = order.partition(":")
         if key not in ("amount", "quantity", "cells", *dims):
             raise StoreError(f"不能按“{key}”排序")
-        expr = {"amount": amount, "quantity": quantity, "cells": count}.get(key) or _column(key)
+        measures = {"amount": amount, "quantity": quantity, "cells": count}
+        expr = measures[key] if key in measures else _column(key)
         q = q.order_by(expr.desc() if direction == "desc" else expr.asc())
     else:
         q = q.order_by(*[_column(d) for d in dims])

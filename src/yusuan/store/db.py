@@ -113,11 +113,11 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """Read-only use: the transaction is ended by ``close`` (objects stay loaded, detached)."""
         s = self.sessions()
         try:
             yield s
         finally:
-            s.rollback()
             s.close()
 
     def dispose(self) -> None:

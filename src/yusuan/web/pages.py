@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -29,6 +30,8 @@ DOWNLOAD_FORMATS = {
     "json": "application/json",
 }
 _YEAR_RE = re.compile(r"^(\d{4})(?:\.([a-z]+))?$")
+#: the three items of 三公 and their total (not the 其中 lines under 公务用车)
+_THREE_TOP = re.compile(r"^(?:合计|因公出国|公务用车购置及|公务接待)")
 
 
 def render(request: Request, name: str, context: dict | None = None, status: int = 200):
@@ -134,8 +137,9 @@ def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | Non
         three = None
         tp = agg.aggregate(s, f"unit:{unit_code}|table:{';'.join(views.THREE_PUBLIC_TABLES)}|role:total", "year|item",
                            pagesize=1000)
-        if tp.cells:
-            three = {"years": sorted({c["year"] for c in tp.cells}), "cells": tp.cells}
+        top = [c for c in tp.cells if _THREE_TOP.match(c["item"])]
+        if top:
+            three = {"years": sorted({c["year"] for c in top}), "cells": top}
         y = None
         func_table = next((t for t in views.FUNCTIONAL_TABLES
                            if any(tv.id == t for tv in tables)), None)
@@ -183,7 +187,12 @@ def _group_view(store, cut_dim: str, key: str):
         else:
             units = queries.units(s, region=key)
         depts = queries.departments(s, region=key) if cut_dim == "region" else []
-        return {"by_unit_year": by_unit_year, "by_year": by_year, "by_class": by_class, "years": years, "units": units,
+        year_lines, prev = [], None
+        for c in by_year.cells:
+            amount = Decimal(c["amount"]) if c["amount"] else None
+            year_lines.append((c["year"], amount, amount - prev if amount is not None and prev is not None else None))
+            prev = amount
+        return {"by_unit_year": by_unit_year, "by_year": by_year, "year_lines": year_lines, "by_class": by_class, "years": years, "units": units,
                 "departments": depts}
 
 
