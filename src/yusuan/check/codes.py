@@ -65,9 +65,11 @@ RULES: tuple[Rule, ...] = (
     Rule("tables-published-separately", "info", "completeness", "表格另册公开", "情况说明与报表分开公开（如北京），表格应与报表文件一并检查。"),
     Rule("narrative-missing", "info", "completeness", "没有情况说明", "本文件只含报表，情况说明另册公开。"),
     # -- catalog
-    Rule("subject-code-unknown", "error", "catalog", "科目编码不存在", "功能分类/经济分类的“类”必须是政府收支分类科目中的类。"),
-    Rule("subject-code-not-in-catalog", "info", "catalog", "科目编码不在内置目录中", "款/项级编码不在内置科目目录中（目录可能不全）。"),
-    Rule("subject-name-mismatch", "warning", "catalog", "科目名称与标准名称不同", "科目名称应与当年政府收支分类科目一致。"),
+    Rule("subject-code-unknown", "error", "catalog", "科目编码不存在", "功能分类的“类”、部门/政府预算支出经济分类的类和款（3、5位）必须是政府收支分类科目中的编码；地方扩展的7位经济分类编码，其5位上级科目必须存在。"),
+    Rule("subject-code-not-in-catalog", "warning", "catalog", "功能分类款/项编码不在内置目录中", "支出功能分类的款/项编码不在内置科目目录（2019—2026年各版）中：可能是新版新增科目，也可能是编码有误。"),
+    Rule("subject-code-regional", "info", "catalog", "地方扩展的经济分类科目", "7位经济分类编码（如北京 3021101 差旅费）是地方在全国5位科目下的扩展，名称无法按全国目录核对。"),
+    Rule("subject-name-of-other-code", "error", "catalog", "科目名称是另一个科目的名称", "印出的名称不是该编码的名称，却恰是同一分类中相近编码（同级、至多两位数字不同）的名称，如 30109 印为“机关事业单位基本养老保险缴费”（30108 的名称）：编码或名称印错。"),
+    Rule("subject-name-mismatch", "warning", "catalog", "科目名称与标准名称不同", "科目名称应与当年政府收支分类科目一致（全角/半角括号、空格、历年旧称不计）。"),
     Rule("subject-name-inconsistent", "error", "catalog", "同一科目在文件中名称不同", "同一文件中，一个科目编码只有一个名称。"),
     # -- performance
     Rule("indicator-unit-mismatch", "warning", "performance", "指标值单位与指标不符", "“率”类指标的指标值应为百分比，而不是人、件等。"),

@@ -1,85 +1,336 @@
-"""Subject codes against the catalogue, and one name per code within a document.
+"""Subject codes (科目编码) against the 政府收支分类科目 catalogue, and one name per code.
 
-* a code's 类 must exist in the 政府收支分类科目 (error);
-* a 款/项 code not in the built-in catalogue is reported for information (the catalogue
-  may be incomplete);
-* a name different from the catalogue's (current or former) names is a warning;
-* the same code printed with two different names in one document is an error.
+Why these rules: a disclosure lists its spending by 支出功能分类 (类/款/项) and by the two
+economic classifications; a code that does not exist, or a row whose name belongs to another
+code, means the figures were booked or printed under the wrong subject.
+
+* a code whose 类 does not exist → ``subject-code-unknown`` (error);
+* an economic code (部门 3xx/3xxxx, 政府 5xx/5xxxx) not in the catalogue → ``subject-code-unknown``
+  (error): both economic classifications are closed lists;
+* a 7-digit economic code is a regional extension (北京 ``3021101 差旅费``): its 5-digit parent
+  must exist, else ``subject-code-unknown``; otherwise ``subject-code-regional`` (info: the
+  name cannot be checked against the national catalogue);
+* a functional 款/项 not in the catalogue → ``subject-code-not-in-catalog`` (warning: new
+  editions add codes);
+* a printed name that is not a name of its code but is exactly the name of a *nearby* code of
+  the same classification (same length, at most two digits differ: ``30109 机关事业单位基本养老保险缴费``
+  is 30108's name) → ``subject-name-of-other-code`` (error).  For a code missing from the
+  catalogue the same holds when the name belongs to exactly one catalogue code;
+* any other name that differs from the catalogue's current and former names →
+  ``subject-name-mismatch`` (warning);
+* the same code printed with two different names in one document → ``subject-name-inconsistent``
+  (error).
+
+Names are compared after NFKC folding (full/half-width brackets and letters), without
+whitespace or quotation marks.  A printed name that is a fragment of an accepted name (a cell
+wrapped over two lines and read as two pieces) or an accepted name followed by a bracketed
+note (``行政运行（人力资源和社会保障管理事务）``) is not a mismatch.  Only tables that list
+subjects with their names are read: project, procurement, carry-over and 三公 tables print
+project names beside the codes.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from typing import Iterable, Iterator
 
-from ...model import Disclosure, Location
+from ...catalog import Catalog, Subject
+from ...model import Disclosure, Location, Row, Table
 from ...model.codes import CodeKind, code_kind
 from ...model.finding import Finding
 from ..context import Context
 
-_NORM = str.maketrans({"(": "（", ")": "）", " ": ""})
+#: tables whose rows are subjects (code + 科目名称); other tables print project names beside codes
+SUBJECT_TABLES = frozenset(
+    {
+        "income_summary",
+        "expenditure_summary",
+        "appropriation_summary",
+        "general_budget_expenditure",
+        "general_budget_basic_expenditure",
+        "general_budget_expenditure_economic",
+        "general_budget_basic_expenditure_functional",
+        "government_fund_expenditure",
+        "state_capital_expenditure",
+        "final_income_summary",
+        "final_expenditure_summary",
+        "final_appropriation_summary",
+        "final_general_budget_expenditure",
+        "final_general_budget_basic_expenditure",
+        "final_government_fund",
+        "final_state_capital",
+    }
+)
+
+_OTHER_ECONOMIC = {CodeKind.ECONOMIC: CodeKind.GOV_ECONOMIC, CodeKind.GOV_ECONOMIC: CodeKind.ECONOMIC}
+
+KIND_NAMES = {
+    CodeKind.FUNCTIONAL: "支出功能分类",
+    CodeKind.ECONOMIC: "部门预算支出经济分类",
+    CodeKind.GOV_ECONOMIC: "政府预算支出经济分类",
+}
+
+_DROP = dict.fromkeys(map(ord, "“”‘’\"'「」"), None)
+_WS = re.compile(r"\s+")
+#: a neighbouring ``50205-委托业务费`` cell read into the label (北京's wide 支出总表)
+_MERGED_CODE_CELL = re.compile(r"[235]\d{4}(?:\d{2})?\s*[-－—]")
+#: code digits left in the label (``05 行政事业单位养老支出`` under code 208): the code is broken
+_LEADING_DIGITS = re.compile(r"^\s*\d")
+#: organisation names read as subject rows (``252 西安市生态环境局`` is a unit, not a 类)
+_ORG_SUFFIX = re.compile(r"(?:局|委员会|委|办公室|办|中心|院|所|站|馆|队|部|厅|处|校|学院|政府|街道|镇|乡)$")
+_NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"\s+", "", name).translate(_NORM)
+def norm(name: str) -> str:
+    """Comparable form of a subject name: NFKC, no whitespace, no quotation marks."""
+    return _WS.sub("", unicodedata.normalize("NFKC", name)).translate(_DROP)
+
+
+def printed_name(row: Row) -> str | None:
+    """The row's label in comparable form, or ``None`` when it cannot be a subject name."""
+    label = row.item
+    if not label or _LEADING_DIGITS.match(label):
+        return None
+    m = _MERGED_CODE_CELL.search(label)
+    if m:
+        label = label[: m.start()]
+    name = norm(label)
+    return name or None
+
+
+class _Index:
+    """Lookups over the catalogue: accepted names per code, codes per name and kind."""
+
+    def __init__(self, cat: Catalog) -> None:
+        self.names: dict[str, frozenset[str]] = {}
+        self.by_name: dict[tuple[CodeKind, str], list[str]] = defaultdict(list)
+        self.below: dict[str, set[str]] = defaultdict(set)  # names of a code's 款 and 项
+        self.of_kind: dict[CodeKind, set[str]] = defaultdict(set)
+        for code, s in cat.subjects.items():
+            names = frozenset(norm(n) for n in (s.name, *s.aliases) if n.strip())
+            self.names[code] = names
+            self.of_kind[s.kind] |= names
+            for n in names:
+                self.by_name[(s.kind, n)].append(code)
+            for cut in (3, 5):
+                if len(code) > cut:
+                    self.below[code[:cut]] |= names
+
+    def accepts(self, code: str, name: str) -> bool:
+        names = self.names.get(code, frozenset())
+        if name in names:
+            return True
+        for n in names:
+            if name in n:  # a fragment of a wrapped cell
+                return True
+            if name.startswith(n) and _NOTE.match(name[len(n) :]):
+                return True
+        return False
+
+    def row_name(self, row: Row) -> str | None:
+        """The subject name printed for ``row.code``, or ``None`` when the label is not one.
+
+        西安 and 北京 print the 部门 and the 政府 economic code and name side by side, so a
+        label may hold the other column's name: a label that is the name of the other economic
+        classification, or of a descendant of the code (the 款/项 columns were lost: ``204``
+        labelled ``司法``), does not name ``row.code``; a label that ends with the other
+        column's name is cut there (``办公费办公经费`` → ``办公费``).
+        """
+        name = printed_name(row)
+        if name is None or self.accepts(row.code, name):
+            return name
+        if name in self.below.get(row.code, ()):
+            return None
+        other = _OTHER_ECONOMIC.get(code_kind(row.code))
+        if other is not None:
+            names = self.of_kind[other]
+            if name in names:
+                return None
+            for n in sorted((n for n in names if name.endswith(n) and len(name) > len(n)), key=len, reverse=True)[:1]:
+                name = name[: -len(n)]
+        return name
+
+    def other_code(self, kind: CodeKind, code: str, name: str, known: bool) -> str | None:
+        """The nearby code whose name ``name`` is (``None`` when there is none)."""
+        codes = [c for c in self.by_name.get((kind, name), ()) if c != code and len(c) == len(code)]
+        if not known and len(self.by_name.get((kind, name), ())) != 1:
+            return None  # 行政运行 is the name of a hundred codes: no evidence of a typo
+        near = [(sum(a != b for a, b in zip(c, code)), c) for c in codes]
+        near = [x for x in near if x[0] <= 2]
+        return min(near)[1] if near else None
+
+
+@lru_cache(maxsize=4)
+def _index(cat: Catalog) -> _Index:
+    return _Index(cat)
+
+
+def _loc(t: Table, r: Row, code: str) -> Location:
+    return Location(page=r.page, table=t.id, row=r.seq, subject_code=code, line=r.line, unit_code=t.unit_code)
+
+
+def _shifted(idx: _Index, rows: list[Row], names: list[str | None], i: int) -> bool:
+    """Row ``i`` carries a neighbour's name and the rows beside it are off the same way: the
+    labels were read one row off (a cell centred over two lines), not printed under the wrong
+    code.  ``rows`` are the rows of one classification, in table order."""
+
+    def carries(a: int, b: int) -> bool:
+        return 0 <= a < len(rows) and 0 <= b < len(rows) and bool(names[a]) and names[a] in idx.names.get(rows[b].code, ())
+
+    return any(carries(i, i + d) and (carries(i + d, i + 2 * d) or carries(i - d, i)) for d in (1, -1))
 
 
 def check_subject_codes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
-    """Codes exist; names match the catalogue; one name per code in the document."""
+    """Codes exist in the 政府收支分类科目; names are their code's; one name per code."""
     cat = ctx.catalog
-    seen: dict[str, tuple[str, str, Location]] = {}
+    idx = _index(cat)
     reported: set[tuple[str, str]] = set()
+    seen: dict[str, tuple[str, str]] = {}
+
+    def once(key: tuple[str, str], finding: Finding) -> Iterator[Finding]:
+        if key not in reported:
+            reported.add(key)
+            yield finding
+
     for t in doc.tables:
-        for r in t.rows:
-            if not r.code:
-                continue
-            loc = Location(page=r.page, table=t.id, row=r.seq, subject_code=r.code, line=r.line, unit_code=t.unit_code)
-            kind = code_kind(r.code)
-            top = r.code[:3]
-            if kind is None:
-                continue
-            if cat.subject(top) is None and kind in (CodeKind.FUNCTIONAL, CodeKind.ECONOMIC, CodeKind.GOV_ECONOMIC):
-                key = ("unknown", r.code)
-                if key not in reported:
-                    reported.add(key)
-                    yield Finding(
-                        code="subject-code-unknown",
-                        message=f"{t.title}：科目编码 {r.code}“{r.item}”的类 {top} 不存在",
-                        location=loc,
-                    )
-                continue
-            subj = cat.subject(r.code)
-            name = _norm(r.item)
-            if subj is None:
-                key = ("missing", r.code)
-                if key not in reported:
-                    reported.add(key)
-                    yield Finding(
-                        code="subject-code-not-in-catalog",
-                        message=f"{t.title}：科目编码 {r.code}“{r.item}”不在内置科目目录中",
-                        location=loc,
-                    )
-            elif name and not subj.accepts(name):
-                key = ("name", r.code)
-                if key not in reported:
-                    reported.add(key)
-                    yield Finding(
-                        code="subject-name-mismatch",
-                        message=f"{t.title}：科目 {r.code} 名称为“{r.item}”，标准名称为“{subj.name}”",
-                        location=loc,
-                    )
-            if not name:
+        if t.id not in SUBJECT_TABLES:
+            continue
+        rows = [r for r in t.rows if r.code and code_kind(r.code) in KIND_NAMES]
+        names = [idx.row_name(r) for r in rows]
+        runs = {k: [i for i, r in enumerate(rows) if code_kind(r.code) is k] for k in KIND_NAMES}
+        for i, r in enumerate(rows):
+            name = names[i]
+            if name is not None and not idx.accepts(r.code, name):
+                run = runs[code_kind(r.code)]
+                if _shifted(idx, [rows[j] for j in run], [names[j] for j in run], run.index(i)):
+                    name = None
+            yield from _check_code(cat, idx, t, r, r.code, name, once)
+            for other in r.codes.values():
+                if other != r.code:
+                    yield from _check_code(cat, idx, t, r, other, None, once)
+            if name is None:
                 continue
             if r.code in seen:
-                other, title, oloc = seen[r.code]
-                if other != name and not (other.startswith(name) or name.startswith(other)):
-                    key = ("inconsistent", r.code)
-                    if key not in reported:
-                        reported.add(key)
-                        yield Finding(
+                first, title = seen[r.code]
+                known = cat.subject(r.code) is not None
+                if known and idx.accepts(r.code, first) != idx.accepts(r.code, name):
+                    continue  # the odd name is reported against the catalogue already
+                if first != name and first not in name and name not in first:
+                    yield from once(
+                        ("inconsistent", r.code),
+                        Finding(
                             code="subject-name-inconsistent",
-                            message=f"科目 {r.code} 在{title}中为“{other}”，在{t.title}中为“{r.item}”",
-                            location=loc,
-                        )
+                            message=f"科目 {r.code} 在{title}中为“{first}”，在{t.title}中为“{name}”",
+                            location=_loc(t, r, r.code),
+                        ),
+                    )
             else:
-                seen[r.code] = (name, t.title, loc)
+                seen[r.code] = (name, t.title)
+
+
+def _check_code(cat: Catalog, idx: _Index, t: Table, r: Row, code: str, name: str | None, once) -> Iterator[Finding]:
+    kind = code_kind(code)
+    if kind not in KIND_NAMES:
+        return
+    loc = _loc(t, r, code)
+    shown = f"{code}“{r.item}”" if name else code
+    top = code[:3]
+    if cat.subject(top) is None:
+        if len(code) == 3 and name and _ORG_SUFFIX.search(name):
+            return  # a unit row (单位编码 + 单位名称) of a 部门 table, not a subject
+        yield from once(
+            ("unknown", code),
+            Finding(code="subject-code-unknown", message=f"{t.title}：科目编码 {shown} 的类 {top} 不存在", location=loc),
+        )
+        return
+    subj = cat.subject(code)
+    if subj is None:
+        yield from _unknown(cat, idx, t, kind, code, name, shown, loc, once)
+        return
+    if name is None or idx.accepts(code, name):
+        return
+    other = idx.other_code(kind, code, name, known=True)
+    if other is not None:
+        yield from once(
+            ("name", code),
+            Finding(
+                code="subject-name-of-other-code",
+                message=(
+                    f"{t.title}：科目 {code} 的名称印为“{r.item}”，这是{KIND_NAMES[kind]}科目 {other} 的名称；"
+                    f"{code} 应为“{subj.name}”（编码或名称有误）"
+                ),
+                location=loc,
+            ),
+        )
+        return
+    yield from once(
+        ("name", code),
+        Finding(
+            code="subject-name-mismatch",
+            message=f"{t.title}：科目 {code} 名称为“{r.item}”，标准名称为“{subj.name}”",
+            location=loc,
+        ),
+    )
+
+
+def _unknown(cat: Catalog, idx: _Index, t: Table, kind: CodeKind, code: str, name: str | None, shown: str, loc: Location, once) -> Iterator[Finding]:
+    if name is not None:
+        other = idx.other_code(kind, code, name, known=False)
+        if other is not None:
+            yield from once(
+                ("unknown", code),
+                Finding(
+                    code="subject-name-of-other-code",
+                    message=(
+                        f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中，"
+                        f"而“{cat.subject(other).name}”是科目 {other} 的名称（编码有误）"
+                    ),
+                    location=loc,
+                ),
+            )
+            return
+    if kind is CodeKind.FUNCTIONAL:
+        yield from once(
+            ("unknown", code),
+            Finding(
+                code="subject-code-not-in-catalog",
+                message=f"{t.title}：科目编码 {shown} 不在内置支出功能分类科目目录中（新版科目或编码有误）",
+                location=loc,
+            ),
+        )
+        return
+    if len(code) == 7:
+        parent = code[:5]
+        if cat.subject(parent) is not None:
+            yield from once(
+                ("unknown", code),
+                Finding(
+                    code="subject-code-regional",
+                    message=f"{t.title}：{shown} 是 {parent}“{cat.subject(parent).name}”下的地方扩展科目，名称未核对",
+                    location=loc,
+                ),
+            )
+            return
+        yield from once(
+            ("unknown", code),
+            Finding(
+                code="subject-code-unknown",
+                message=f"{t.title}：科目编码 {shown} 的上级科目 {parent} 不在{KIND_NAMES[kind]}科目中",
+                location=loc,
+            ),
+        )
+        return
+    yield from once(
+        ("unknown", code),
+        Finding(
+            code="subject-code-unknown",
+            message=f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中",
+            location=loc,
+        ),
+    )
+
+
+__all__ = ["SUBJECT_TABLES", "check_subject_codes", "norm", "printed_name"]
