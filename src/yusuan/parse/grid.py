@@ -62,6 +62,7 @@ class GridRow:
 
 _DASHES = {"-", "--", "---", "—", "——", "－", "/", "／"}
 _JITTER = 2.0  # how far pdftotext lets right-aligned numbers drift (character cells)
+_CLUSTER_GAP = 3.0  # right edges this close (after sorting) belong to one value column
 
 
 def is_value(text: str) -> bool:
@@ -84,15 +85,7 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
         for w in ln.words:
             # subject codes are left-aligned like labels, not right-aligned like amounts
             (values if is_value(w.text) and not is_code(w.text) else texts).append(w)
-    slots: list[Slot] = []
-    # value columns: right-edge clusters
-    for w in sorted(values, key=lambda w: w.x1):
-        if slots and w.x1 - slots[-1].x1 <= _JITTER:
-            s = slots[-1]
-            s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1)
-            s.numeric += 1
-        else:
-            slots.append(Slot(w.x0, w.x1, numeric=1))
+    slots = [Slot(min(w.x0 for w in g), max(w.x1 for w in g), numeric=len(g)) for g in _value_clusters(values, data)]
     # text columns: left-edge clusters, merged when the left one's words run over the next anchor
     anchors: list[list[Word]] = []
     for w in sorted(texts, key=lambda w: w.x0):
@@ -117,16 +110,63 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
         ends = sorted(w.x1 for w in grp)
         x1 = ends[len(ends) // 2] if len(ends) > 4 else ends[-1]
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
-    slots = sorted(slots + text_slots, key=lambda s: (s.x0, s.x1))
-    # a text column that starts inside a value column's span is that column's text (不涉及)
-    out: list[Slot] = []
-    for s in slots:
-        host = next((o for o in out if o.numeric and o.text == 0 and o.x0 <= s.x0 and s.x1 <= o.x1 + _JITTER), None) if s.text else None
-        if host is not None:
-            continue
-        out.append(s)
-    slots = out
+    slots = _drop_strays(slots, text_slots, header, len(data))
     return _empty_columns(slots, header)
+
+
+def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:
+    """Columns made by one or two stray words: an amount that drifted inside a wider value
+    column, a wrapped label fragment among the amounts, text standing inside a value
+    column (不涉及).  Their words are assigned to the real columns instead."""
+    stray = max(2, nlines // 25)
+    kept_values = []
+    for s in values:
+        host = next((o for o in values if o is not s and o.numeric > s.numeric and o.x0 <= s.x0 and s.x1 <= o.x1), None)
+        if host is not None and s.numeric <= stray:
+            continue
+        kept_values.append(s)
+    first_value = min((s.x0 for s in kept_values), default=float("inf"))
+    hwords = [w for ln in header for w in ln.words]
+    kept_texts = []
+    for s in texts:
+        inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
+        headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
+        if inside and not headed:
+            continue
+        if s.x0 > first_value and s.text <= stray and not headed:
+            continue
+        kept_texts.append(s)
+    return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))
+
+
+def _value_clusters(values: list[Word], data: list[Line]) -> list[list[Word]]:
+    """Right-edge clusters of amounts: edges closer than the drift pdftotext allows are one
+    column, unless one line has two amounts in the cluster — then it is two columns, cut
+    at the widest gap."""
+    line_of = {id(w): i for i, ln in enumerate(data) for w in ln.words}
+    ordered = sorted(values, key=lambda w: w.x1)
+    groups: list[list[Word]] = []
+    for w in ordered:
+        if groups and w.x1 - groups[-1][-1].x1 <= _CLUSTER_GAP:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    out: list[list[Word]] = []
+    stack = list(reversed(groups))
+    while stack:
+        g = stack.pop()
+        lines = [line_of[id(w)] for w in g]
+        if len(set(lines)) == len(lines) or len(g) < 2:
+            out.append(g)
+            continue
+        gaps = [(g[i + 1].x1 - g[i].x1, i) for i in range(len(g) - 1)]
+        gap, i = max(gaps)
+        if gap <= 0:
+            out.append(g)
+            continue
+        stack.append(g[i + 1 :])
+        stack.append(g[: i + 1])
+    return sorted(out, key=lambda g: g[-1].x1)
 
 
 def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
@@ -397,7 +437,7 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                     continue  # a group never spans a label column except as its first column
                 mid = (centre[a] + centre[b]) / 2
                 width = centre[b] - centre[a]
-                if abs(mid - c.center) <= max(4.0, 0.2 * width) and width > best_w:
+                if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
                     best, best_w = (a, b), width
         out.append(HeaderCell(c.text, c.line, best[0], best[1], c.center))
     return out

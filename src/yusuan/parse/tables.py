@@ -581,6 +581,7 @@ def _collect_rows(
     first_label = next((s for s in slots if kinds[s] == "label"), None)
     for gr in grid_rows:
         b = _RowBuf(line=gr.line)
+        texts_only = not any(is_amount(t.replace(" ", "")) for t in gr.cells.values())
         for s in slots:
             text = gr.cells.get(s)
             if text is None:
@@ -616,6 +617,8 @@ def _collect_rows(
             else:
                 if is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/"):
                     b.values[s] = text
+                elif texts_only and wrap and not _SEQ_RE.match(text):
+                    b.label = f"{b.label}{text}"  # a wrapped label that drifted among the amounts
                 elif kinds and b.label == "" and not b.code and not any(kinds[x] == "label" for x in slots):
                     b.label = text
                 else:

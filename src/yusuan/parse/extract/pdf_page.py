@@ -122,21 +122,25 @@ class PageReader:
                 if n > self.max_chars:
                     raise PageTooLarge(n)
                 runs = self._runs(textpage, _page_text(textpage, n))
+                left, right, top, bottom = self._page_box(page)
+                # text whose baseline is off the page is not shown (pdftotext drops it too)
+                runs = [r for r in runs if r.x1 >= left and r.x0 <= right and top <= r.bottom - 0.15 * r.height <= bottom]
                 if not runs:
                     return self._no_text(page)
                 cell = _cell_width(runs)
                 runs = self._check_runs(textpage, runs, cell)
-                return PageText(runs, cell, n, origin=self._origin(page))
+                return PageText(runs, cell, n, origin=left)
             finally:
                 R.FPDFText_ClosePage(textpage)
         finally:
             R.FPDF_ClosePage(page)
 
-    def _origin(self, page) -> float:
+    def _page_box(self, page) -> tuple[float, float, float, float]:
+        """The visible page (crop box within media box) in the reading frame."""
         rect = self._rect
         if not R.FPDF_GetPageBoundingBox(page, self._rect_ref):
-            return 0.0
-        return self._frame.box(rect.left, rect.right, rect.bottom, rect.top)[0]
+            return -math.inf, math.inf, -math.inf, math.inf
+        return self._frame.box(rect.left, rect.right, rect.bottom, rect.top)
 
     def _no_text(self, page) -> PageText:
         images = paths = 0
