@@ -32,22 +32,34 @@ def group_lines(runs: list[Run]) -> list[list[Run]]:
     """Runs that share a baseline band, top to bottom, each line left to right."""
     if not runs:
         return []
-    ordered = sorted(runs, key=lambda r: r.top + r.bottom)
+    ordered = sorted(runs, key=_mid2)
     lines: list[list[Run]] = []
-    cur: list[Run] = [ordered[0]]
-    ref_mid = ordered[0].middle
-    ref_h = max(ordered[0].height, 0.1)
+    first = ordered[0]
+    cur: list[Run] = [first]
+    ref_mid2 = first.top + first.bottom
+    ref_h = first.bottom - first.top
+    tol2 = 2 * LINE_TOLERANCE
     for r in ordered[1:]:
-        h = max(r.height, 0.1)
-        if abs(r.middle - ref_mid) <= LINE_TOLERANCE * max(h, ref_h):
+        h = r.bottom - r.top
+        mid2 = r.top + r.bottom
+        if abs(mid2 - ref_mid2) <= tol2 * (h if h > ref_h else ref_h):
             cur.append(r)
             continue
         lines.append(cur)
-        cur, ref_mid, ref_h = [r], r.middle, h
+        cur, ref_mid2, ref_h = [r], mid2, h
     lines.append(cur)
     for ln in lines:
-        ln.sort(key=lambda r: r.x0)
+        if len(ln) > 1:
+            ln.sort(key=_x0)
     return lines
+
+
+def _mid2(r: Run) -> float:
+    return r.top + r.bottom
+
+
+def _x0(r: Run) -> float:
+    return r.x0
 
 
 def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tuple[list[Word], str]:
@@ -57,36 +69,35 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     """
     words: list[Word] = []
     parts: list[str] = []
-    text = ""
-    x0 = x1 = 0.0
-    last_tok = ""
-    prev: Run | None = None
-    for r in line:
-        if prev is not None:
-            if r.text == prev.text and abs(r.x0 - prev.x0) < 0.3 * cell:
+    atom = _ATOM_RE.match
+    join_gap = JOIN_GAP * cell
+    space_gap = SPACE_GAP * cell
+    first = line[0]
+    text, x0, x1, last = first.text, first.x0, first.x1, first
+    for r in line[1:]:
+        gap = r.x0 - x1
+        if gap < space_gap:
+            if r.text == last.text and abs(r.x0 - last.x0) < 0.3 * cell:
                 continue  # the same glyphs drawn twice (fake bold)
-            gap = (r.x0 - x1) / cell
-            atoms = bool(_ATOM_RE.match(last_tok)) or bool(_ATOM_RE.match(r.text))
-            both_atoms = bool(_ATOM_RE.match(last_tok)) and bool(_ATOM_RE.match(r.text))
-            if gap < JOIN_GAP and not both_atoms:
+            a, b = atom(last.text) is not None, atom(r.text) is not None
+            joined = True
+            if gap < join_gap and not (a and b):
                 text += r.text
-                x1 = max(x1, r.x1)
-                last_tok = r.text
-                prev = r
-                continue
-            if gap < SPACE_GAP and not atoms:
+            elif not (a or b):
                 text += " " + r.text
-                x1 = max(x1, r.x1)
-                last_tok = r.text
-                prev = r
+            else:
+                joined = False  # a number or code next to it: a word of its own
+            if joined:
+                if r.x1 > x1:
+                    x1 = r.x1
+                last = r
                 continue
-            words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
-            parts.append(text)
-            parts.append(" " * max(2, min(int(round(gap)), 60)))
-        text, x0, x1, last_tok, prev = r.text, r.x0, r.x1, r.text, r
-    if prev is not None:
         words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
         parts.append(text)
+        parts.append(" " * max(2, min(int(round(gap / cell)), 60)))
+        text, x0, x1, last = r.text, r.x0, r.x1, r
+    words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
+    parts.append(text)
     return words, "".join(parts)
 
 
@@ -96,8 +107,6 @@ def to_lines(runs: list[Run], page: int, first_lineno: int, cell: float, unit: f
     n = first_lineno
     for group in group_lines(runs):
         words, text = make_words(group, cell, unit, origin)
-        if not words:
-            continue
         indent = " " * max(0, int(round(words[0].x0)))
         out.append(Line(words=words, page=page, lineno=n, text=indent + text))
         n += 1
