@@ -37,6 +37,7 @@ class TableSpec:
     required: bool
     numeric: bool
     titles: tuple[re.Pattern, ...]
+    recommended: bool = False
     sides: str = "false"  # true | auto | false
 
 
@@ -77,7 +78,8 @@ class Catalog:
                 id=t["id"],
                 name=t["name"],
                 phase=t.get("phase", "预算"),
-                required=bool(t.get("required", False)),
+                required=t.get("required", False) is True,
+                recommended=t.get("required") == "recommended",
                 numeric=bool(t.get("numeric", True)),
                 titles=tuple(re.compile(p) for p in t["titles"]),
                 sides=str(t.get("sides", False)).lower(),
@@ -92,7 +94,7 @@ class Catalog:
                 self.key_columns.setdefault(squash(n), kind)
         self.roles_exact: dict[str, str] = {squash(k): v for k, v in columns["roles"]["exact"].items()}
         self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
-        self.carryover_groups = tuple(columns["carryover_groups"])
+        self.group_prefixes = tuple((k, tuple(v)) for k, v in columns["group_prefixes"].items())
         self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
         self.header_words = frozenset(columns["header_words"])
         self.row_concepts = {
@@ -163,8 +165,11 @@ class Catalog:
             parent = self._plain_role(groups[-1])
             if parent in self.subtotal_groups:
                 role = parent
-        if role != "carryover" and any(g.startswith(c) for g in groups for c in self.carryover_groups):
-            return f"carryover.{role}"
+        for prefix, words in self.group_prefixes:
+            if any(g.startswith(w) for g in groups for w in words):
+                if prefix == "carryover" and role == "carryover":
+                    return role
+                return f"{prefix}.{role}"
         return role
 
     def _plain_role(self, header: str) -> str | None:

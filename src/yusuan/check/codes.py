@@ -61,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     Rule("narrative-year-mismatch", "warning", "narrative", "说明中的年度与文件年度不符", "本年数字应标注本年度，比较年度应为上一年度。"),
     # -- completeness
     Rule("table-missing", "error", "completeness", "缺少必须公开的表格", "按公开规定必须公开的表格，无数据时也应空表列示。"),
+    Rule("table-missing-recommended", "warning", "completeness", "缺少通常公开的表格", "国有资本经营预算支出表等多数地区公开的表格（全国最低要求未列明）。"),
     Rule("table-empty-without-note", "warning", "completeness", "空表没有说明", "空表应注明原因（如“无政府性基金预算，空表列示”）。"),
     Rule("tables-published-separately", "info", "completeness", "表格另册公开", "情况说明与报表分开公开（如北京），表格应与报表文件一并检查。"),
     Rule("narrative-missing", "info", "completeness", "没有情况说明", "本文件只含报表，情况说明另册公开。"),

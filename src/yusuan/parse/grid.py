@@ -105,10 +105,13 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
                 continue
         merged.append(grp)
     text_slots = []
-    for grp in merged:
+    for k, grp in enumerate(merged):
         x0 = min(w.x0 for w in grp)
-        ends = sorted(w.x1 for w in grp)
-        x1 = ends[len(ends) // 2] if len(ends) > 4 else ends[-1]
+        x1 = max(w.x1 for w in grp)
+        # a label running into the next column (pdftotext overflow) does not widen its own
+        nxt = min([g[0].x0 for g in merged[k + 1 :]] + [v.x0 for v in slots if v.x0 > x0], default=None)
+        if nxt is not None:
+            x1 = min(x1, nxt - 1)
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
     return _empty_columns(slots, header)
@@ -131,7 +134,7 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
         headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
-        if inside and not headed:
+        if inside and (not headed or s.text <= stray):
             continue
         if s.x0 > first_value and s.text <= stray and not headed:
             continue

@@ -357,13 +357,14 @@ def _read_segments(
             g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
             continue
         mapping = _match_columns(g_hcols, hcols)
+        used = {i for r in rows for i in r.cells}
         for i, hc in enumerate(hcols):
-            if i not in mapping:
+            if i not in mapping and i in used:
                 mapping[i] = len(g_hcols)
                 g_hcols.append(HeaderColumn(len(g_hcols), hc.leaf, hc.path, hc.leaf_line))
                 g_slots.append(slots[i])
         for r in rows:
-            g_rows.append(GridRow(r.line, {mapping[i]: t for i, t in r.cells.items()}))
+            g_rows.append(GridRow(r.line, {mapping[i]: t for i, t in r.cells.items() if i in mapping}))
     if not g_hcols:
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
@@ -373,8 +374,8 @@ def _read_segments(
 def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[int, int]:
     """Align a later page's columns with the first page's by header text, keeping order."""
     n, m = len(base), len(other)
-    key_b = [squash("".join(h.path)) for h in base]
-    key_o = [squash("".join(h.path)) for h in other]
+    key_b = [clean_header(h.leaf) for h in base]
+    key_o = [clean_header(h.leaf) for h in other]
     # longest common subsequence on header text, then fill gaps by position
     dp = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):

@@ -110,7 +110,7 @@ def _row_identities(table: Table, side: str | None) -> Iterable[Finding]:
         parts = ([basic] if basic else [k for k in (personnel, public) if k]) + exp_parts
         if len(parts) >= 2 or (basic and exp_parts):
             plan.append(("row-total-mismatch", total, parts, "各分项之和"))
-    if total and subtotal:
+    if total and subtotal and len(three) < 2:
         parts = [subtotal] + ([carry_total] if carry_total else carry_top) + extra_income
         plan.append(("row-total-mismatch", total, parts, "本年收入与上年结转之和"))
     income_sources = ([fiscal] if fiscal else funds) + [k for k in sources if k != fiscal]
@@ -122,8 +122,14 @@ def _row_identities(table: Table, side: str | None) -> Iterable[Finding]:
         plan.append(("basic-split-mismatch", basic, [personnel, public], "人员经费与公用经费之和"))
     if fiscal and len(funds) >= 2:
         plan.append(("fund-split-mismatch", fiscal, funds, "各类财政拨款之和"))
-    if total and len(three) >= 2 and not subtotal:
-        plan.append(("item-sum-mismatch", total, three, "三公经费各项之和"))
+    meeting = _keys(table, ("meeting", "training"), side)
+    if len(three) >= 2:
+        if subtotal:
+            plan.append(("item-sum-mismatch", subtotal, three, "三公经费各项之和"))
+            if total:
+                plan.append(("item-sum-mismatch", total, [subtotal] + meeting, "三公经费与会议费、培训费之和"))
+        elif total:
+            plan.append(("item-sum-mismatch", total, three + meeting, "三公经费各项之和"))
     if vehicle and len(vparts) == 2:
         plan.append(("item-sum-mismatch", vehicle, vparts, "购置费与运行维护费之和"))
     if not plan:

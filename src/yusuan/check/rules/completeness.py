@@ -41,12 +41,10 @@ def check_required_tables(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     phase = doc.phase or "预算"
     present = {t.id for t in doc.tables}
     for spec in ctx.catalog.tables:
-        if spec.phase != phase or not spec.required or spec.id in present:
-            continue
-        if phase == "预算" and spec.id == "government_procurement" and kind != "full":
+        if spec.phase != phase or spec.id in present or not (spec.required or spec.recommended):
             continue
         yield Finding(
-            code="table-missing",
+            code="table-missing" if spec.required else "table-missing-recommended",
             message=f"缺少《{spec.name}》（无数据时也应空表列示）",
             location=Location(table=spec.id),
         )
