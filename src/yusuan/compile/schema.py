@@ -169,6 +169,9 @@ class Reader:
     def where(self, section: str, index: int | None, item: Mapping | None, column: str) -> Location:
         loc = item.get("_loc") if isinstance(item, Mapping) else None
         if isinstance(loc, Mapping):
+            cell = (loc.get("cells") or {}).get(column)
+            if cell:  # a key-value sheet: each field has its own row
+                return Location(sheet=loc.get("sheet"), row=str(cell[0]), column=cell[1])
             cols = loc.get("columns") or {}
             return Location(sheet=loc.get("sheet"), row=str(loc.get("row")) if loc.get("row") else None, column=cols.get(column, column))
         return Location(sheet=section, row=None if index is None else str(index + 1), column=column)
@@ -242,6 +245,8 @@ def read_input(data: Mapping[str, Any], catalog: Catalog) -> tuple[BudgetInput |
     if not isinstance(data, Mapping):
         r.error("input-missing", "预算数据应为键值结构（YAML/JSON 对象）", Location())
         return None, r.findings
+    for p in data.get("_problems") or ():
+        r.error(p["code"], p["message"], Location(sheet=p.get("sheet"), row=str(p["row"]) if p.get("row") else None, column=p.get("column")))
     for key in data:
         if key not in _TOP_KEYS and not str(key).startswith("_"):
             r.error("input-unknown-field", f"未知的字段“{key}”（已忽略）", Location(sheet=str(key)), severity="warning")
@@ -311,7 +316,7 @@ def read_input(data: Mapping[str, Any], catalog: Catalog) -> tuple[BudgetInput |
     _check_names(r, bi)
     fatal = not name or year is None or not items
     if not items and not any(f.code == "input-missing-sheet" for f in r.findings):
-        r.error("input-missing", "没有支出明细（至少一行功能分类科目、资金来源和金额）", Location(sheet="expenditure"))
+        r.error("input-missing", "没有支出明细（至少一行功能分类科目、资金来源和金额）", Location(sheet="支出明细" if "_problems" in data else "expenditure"))
     return (None if fatal else bi), r.findings
 
 
