@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -66,8 +66,10 @@ def _column(name: str) -> ColumnElement:
         "code": Cell.code,
         "code_level": Cell.code_level,
         "code_kind": Cell.code_kind,
-        "class": func.substr(Cell.code, 1, 3),
-        "section": case((Cell.code_level >= 2, func.substr(Cell.code, 1, 5)), else_=None),
+        # literal positions: PostgreSQL must see the same expression in GROUP BY and ORDER BY
+        "class": func.substr(Cell.code, literal_column("1"), literal_column("3")),
+        "section": case((Cell.code_level >= literal_column("2"), func.substr(Cell.code, literal_column("1"), literal_column("5"))),
+                        else_=None),
         "item": Cell.item,
         "column": Cell.column_header,
         "role": Cell.column_role,

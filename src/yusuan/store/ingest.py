@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..model import Disclosure
@@ -107,8 +107,6 @@ def finding_rows(version_id: int, findings: Iterable[Finding]) -> list[dict]:
 def write_content(session: Session, version: Version, doc: Disclosure, findings: list[Finding],
                   department: str | None = None, region: str | None = None) -> int:
     """(Re)write a version's disclosure JSON, findings and tidy cells; returns the cell count."""
-    from sqlalchemy import delete
-
     session.execute(delete(Cell).where(Cell.version_id == version.id))
     session.execute(delete(FindingRow).where(FindingRow.version_id == version.id))
     version.disclosure = json.dumps(to_dict(doc), ensure_ascii=False, separators=(",", ":"))
@@ -118,7 +116,7 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
     version.title = doc.title or ""
     rows = finding_rows(version.id, findings)
     if rows:
-        session.execute(insert(FindingRow), rows)
+        session.connection().execute(FindingRow.__table__.insert(), rows)
     main_unit = session.get(Unit, session.get(Document, version.document_id).unit_id)
     units: dict[str, Unit] = {main_unit.code: main_unit}
     cells: list[dict] = []
@@ -158,7 +156,8 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
             }
         )
     if cells:
-        session.execute(insert(Cell), cells)
+        # Core executemany: no ORM bookkeeping for what can be hundreds of thousands of rows
+        session.connection().execute(Cell.__table__.insert(), cells)
     if subjects:
         have = set(session.scalars(select(Subject.code).where(Subject.code.in_(list(subjects)))))
         for code, (name, kind) in subjects.items():

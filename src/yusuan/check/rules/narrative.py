@@ -253,32 +253,58 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                             expected=total,
                             actual=first.value,
                         )
-        yield from _percent(amounts)
+        yield from _percent(amounts, doc.year)
 
 
-def _percent(amounts: list[Amount]) -> Iterable[Finding]:
+_BASE_LABEL = re.compile(r"^(?:比|较|同比|与)|上年|去年|上一年|年初预算数?$|执行数$")
+
+
+def _ratio_ok(change: Decimal, base: Decimal, step: Decimal, p: Amount) -> bool:
+    """Does ``p`` (a printed percentage) equal change ÷ base, given their rounding?"""
+    lo_c, hi_c = abs(change) - step / 2, abs(change) + step / 2
+    lo_b, hi_b = base - step, base + step
+    if lo_b <= 0:
+        return True  # cannot tell
+    lo, hi = lo_c / hi_b * 100, hi_c / lo_b * 100
+    d = decimals(p.text.rstrip("%％个百分点"))
+    q = Decimal(1).scaleb(-d)
+    lo_r = lo.quantize(q, rounding=ROUND_HALF_UP) - q
+    hi_r = hi.quantize(q, rounding=ROUND_HALF_UP) + q
+    return lo_r <= abs(p.value) <= hi_r
+
+
+def _percent(amounts: list[Amount], year: int | None = None) -> Iterable[Finding]:
+    """A percentage after ``…X万元，较上年增加Y万元，增长Z%``: Z = Y ÷ (X − Y).
+
+    The level X is the amount just before the change, or — when the change follows a list
+    of parts after 其中 — the total the sentence starts with; an amount labelled as last
+    year's (比2025年预算数…) is the base itself.
+    """
     for i, p in enumerate(amounts):
         if p.kind != "percent" or i < 2:
             continue
-        c, level = amounts[i - 1], amounts[i - 2]
-        if c.kind != "change" or level.kind != "amount" or c.unit != level.unit or c.unit is None:
+        c = amounts[i - 1]
+        if c.kind != "change" or c.unit is None:
             continue
-        base = level.value - c.value
+        levels = [a for a in amounts[:i - 1] if a.kind == "amount" and a.unit == c.unit and a.sentence == c.sentence]
+        if not levels:
+            continue
+        candidates = []
+        prev = levels[-1]
+        is_base = (bool(_BASE_LABEL.search(prev.label)) or (prev.year is not None and prev.year == c.year)) and (
+            prev.year is None or prev.year != year
+        )
+        candidates.append(prev.value if is_base else prev.value - c.value)
+        if levels[0] is not prev:
+            candidates.append(levels[0].value - c.value)
+        step = unit_of([x.text.rstrip("万元") for x in (prev, c)])
+        if any(_ratio_ok(c.value, b, step, p) for b in candidates if b > 0):
+            continue
+        base = candidates[0]
         if base <= 0:
             continue
-        step_a = unit_of([level.text.rstrip("万元")])
-        # interval of the true ratio given the rounding of level and change
-        lo_c, hi_c = abs(c.value) - step_a / 2, abs(c.value) + step_a / 2
-        lo_b, hi_b = base - step_a, base + step_a
-        if lo_b <= 0:
-            continue
-        lo, hi = lo_c / hi_b * 100, hi_c / lo_b * 100
         d = decimals(p.text.rstrip("%％个百分点"))
         q = Decimal(1).scaleb(-d)
-        lo_r = lo.quantize(q, rounding=ROUND_HALF_UP) - q
-        hi_r = hi.quantize(q, rounding=ROUND_HALF_UP) + q
-        if lo_r <= abs(p.value) <= hi_r:
-            continue
         expected = (abs(c.value) / base * 100).quantize(q, rounding=ROUND_HALF_UP)
         yield Finding(
             code="narrative-percent-mismatch",
