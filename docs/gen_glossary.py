@@ -172,7 +172,8 @@ def columns_section() -> list[str]:
                 seen.append(h)
         out.append(f"| {_cell('、'.join(seen))} | `{role}` |")
     groups = cols.get("group_prefixes") or {"carryover": cols.get("carryover_groups", [])}
-    out += ["", "Group headers above a column prefix its role (`carryover.general_budget`):", "", "| 上级表头 | prefix |", "|---|---|"]
+    out += ["", "Group headers above a column prefix its role (`carryover.general_budget`):", ""]
+    out += ["| 上级表头 | prefix |", "|---|---|"]
     for prefix, words in groups.items():
         out.append(f"| {'、'.join(words)}… | `{prefix}.` |")
     return out + [""]
@@ -208,7 +209,8 @@ def narrative_section() -> list[str]:
         out.append(f"| {_cell(labels)} | `{c['id']}` | {figures} |")
     from yusuan.check.context import KINDS
 
-    out += ["", "Table kinds in figures (`check/context.py`: a 预算 table and its 决算 twin play the same part):", "", "| kind | tables |", "|---|---|"]
+    out += ["", "Table kinds in figures (`check/context.py`: a 预算 table and its 决算 twin play the same part):", ""]
+    out += ["| kind | tables |", "|---|---|"]
     for kind, ids in KINDS.items():
         out.append(f"| `{kind}` | {', '.join(f'`{i}`' for i in ids)} |")
     return out + [""]

@@ -37,7 +37,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from ...catalog import Catalog, Subject
+from ...catalog import Catalog
 from ...model import Disclosure, Location, Row, Table
 from ...model.codes import CodeKind, code_kind
 from ...model.finding import Finding
@@ -185,152 +185,97 @@ def _shifted(idx: _Index, rows: list[Row], names: list[str | None], i: int) -> b
 
 def check_subject_codes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     """Codes exist in the 政府收支分类科目; names are their code's; one name per code."""
-    cat = ctx.catalog
-    idx = _index(cat)
-    reported: set[tuple[str, str]] = set()
+    run = _Run(ctx.catalog, _index(ctx.catalog))
     seen: dict[str, tuple[str, str]] = {}
-
-    def once(key: tuple[str, str], finding: Finding) -> Iterator[Finding]:
-        if key not in reported:
-            reported.add(key)
-            yield finding
-
     for t in doc.tables:
         if t.id not in SUBJECT_TABLES:
             continue
         rows = [r for r in t.rows if r.code and code_kind(r.code) in KIND_NAMES]
-        names = [idx.row_name(r) for r in rows]
+        names = [run.idx.row_name(r) for r in rows]
         runs = {k: [i for i, r in enumerate(rows) if code_kind(r.code) is k] for k in KIND_NAMES}
         for i, r in enumerate(rows):
             name = names[i]
-            if name is not None and not idx.accepts(r.code, name):
-                run = runs[code_kind(r.code)]
-                if _shifted(idx, [rows[j] for j in run], [names[j] for j in run], run.index(i)):
+            if name is not None and not run.idx.accepts(r.code, name):
+                same = runs[code_kind(r.code)]
+                if _shifted(run.idx, [rows[j] for j in same], [names[j] for j in same], same.index(i)):
                     name = None
-            yield from _check_code(cat, idx, t, r, r.code, name, once)
+            yield from run.code(t, r, r.code, name)
             for other in r.codes.values():
                 if other != r.code:
-                    yield from _check_code(cat, idx, t, r, other, None, once)
+                    yield from run.code(t, r, other, None)
             if name is None:
                 continue
-            if r.code in seen:
-                first, title = seen[r.code]
-                known = cat.subject(r.code) is not None
-                if known and idx.accepts(r.code, first) != idx.accepts(r.code, name):
-                    continue  # the odd name is reported against the catalogue already
-                if first != name and first not in name and name not in first:
-                    yield from once(
-                        ("inconsistent", r.code),
-                        Finding(
-                            code="subject-name-inconsistent",
-                            message=f"科目 {r.code} 在{title}中为“{first}”，在{t.title}中为“{name}”",
-                            location=_loc(t, r, r.code),
-                        ),
-                    )
-            else:
+            if r.code not in seen:
                 seen[r.code] = (name, t.title)
+                continue
+            first, title = seen[r.code]
+            if run.cat.subject(r.code) is not None and run.idx.accepts(r.code, first) != run.idx.accepts(r.code, name):
+                continue  # the odd name is reported against the catalogue already
+            if first != name and first not in name and name not in first:
+                msg = f"科目 {r.code} 在{title}中为“{first}”，在{t.title}中为“{name}”"
+                yield from run.once("inconsistent", r.code, "subject-name-inconsistent", msg, _loc(t, r, r.code))
 
 
-def _check_code(cat: Catalog, idx: _Index, t: Table, r: Row, code: str, name: str | None, once) -> Iterator[Finding]:
-    kind = code_kind(code)
-    if kind not in KIND_NAMES:
-        return
-    loc = _loc(t, r, code)
-    shown = f"{code}“{r.item}”" if name else code
-    top = code[:3]
-    if cat.subject(top) is None:
-        if len(code) == 3 and name and _ORG_SUFFIX.search(name):
-            return  # a unit row (单位编码 + 单位名称) of a 部门 table, not a subject
-        yield from once(
-            ("unknown", code),
-            Finding(code="subject-code-unknown", message=f"{t.title}：科目编码 {shown} 的类 {top} 不存在", location=loc),
-        )
-        return
-    subj = cat.subject(code)
-    if subj is None:
-        yield from _unknown(cat, idx, t, kind, code, name, shown, loc, once)
-        return
-    if name is None or idx.accepts(code, name):
-        return
-    other = idx.other_code(kind, code, name, known=True)
-    if other is not None:
-        yield from once(
-            ("name", code),
-            Finding(
-                code="subject-name-of-other-code",
-                message=(
-                    f"{t.title}：科目 {code} 的名称印为“{r.item}”，这是{KIND_NAMES[kind]}科目 {other} 的名称；"
-                    f"{code} 应为“{subj.name}”（编码或名称有误）"
-                ),
-                location=loc,
-            ),
-        )
-        return
-    yield from once(
-        ("name", code),
-        Finding(
-            code="subject-name-mismatch",
-            message=f"{t.title}：科目 {code} 名称为“{r.item}”，标准名称为“{subj.name}”",
-            location=loc,
-        ),
-    )
+class _Run:
+    """One document's check: the catalogue, its index, and the findings already given
+    (a code is reported once per document, however many tables print it)."""
 
+    def __init__(self, cat: Catalog, idx: _Index) -> None:
+        self.cat, self.idx = cat, idx
+        self.reported: set[tuple[str, str]] = set()
 
-def _unknown(cat: Catalog, idx: _Index, t: Table, kind: CodeKind, code: str, name: str | None, shown: str, loc: Location, once) -> Iterator[Finding]:
-    if name is not None:
-        other = idx.other_code(kind, code, name, known=False)
+    def once(self, key: str, subject: str, code: str, message: str, loc: Location) -> Iterator[Finding]:
+        if (key, subject) not in self.reported:
+            self.reported.add((key, subject))
+            yield Finding(code=code, message=message, location=loc)
+
+    def code(self, t: Table, r: Row, code: str, name: str | None) -> Iterator[Finding]:
+        """Findings for ``code`` printed in row ``r`` with ``name`` (``None``: name not checked)."""
+        kind = code_kind(code)
+        if kind not in KIND_NAMES:
+            return
+        loc = _loc(t, r, code)
+        shown = f"{code}“{r.item}”" if name else code
+        top = code[:3]
+        if self.cat.subject(top) is None:
+            if len(code) == 3 and name and _ORG_SUFFIX.search(name):
+                return  # a unit row (单位编码 + 单位名称) of a 部门 table, not a subject
+            yield from self.once("unknown", code, "subject-code-unknown", f"{t.title}：科目编码 {shown} 的类 {top} 不存在", loc)
+            return
+        subj = self.cat.subject(code)
+        if subj is None:
+            yield from self.unknown(t, kind, code, name, shown, loc)
+            return
+        if name is None or self.idx.accepts(code, name):
+            return
+        other = self.idx.other_code(kind, code, name, known=True)
         if other is not None:
-            yield from once(
-                ("unknown", code),
-                Finding(
-                    code="subject-name-of-other-code",
-                    message=(
-                        f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中，"
-                        f"而“{cat.subject(other).name}”是科目 {other} 的名称（编码有误）"
-                    ),
-                    location=loc,
-                ),
+            msg = (
+                f"{t.title}：科目 {code} 的名称印为“{r.item}”，这是{KIND_NAMES[kind]}科目 {other} 的名称；"
+                f"{code} 应为“{subj.name}”（编码或名称有误）"
             )
+            yield from self.once("name", code, "subject-name-of-other-code", msg, loc)
             return
-    if kind is CodeKind.FUNCTIONAL:
-        yield from once(
-            ("unknown", code),
-            Finding(
-                code="subject-code-not-in-catalog",
-                message=f"{t.title}：科目编码 {shown} 不在内置支出功能分类科目目录中（新版科目或编码有误）",
-                location=loc,
-            ),
-        )
-        return
-    if len(code) == 7:
-        parent = code[:5]
-        if cat.subject(parent) is not None:
-            yield from once(
-                ("unknown", code),
-                Finding(
-                    code="subject-code-regional",
-                    message=f"{t.title}：{shown} 是 {parent}“{cat.subject(parent).name}”下的地方扩展科目，名称未核对",
-                    location=loc,
-                ),
-            )
-            return
-        yield from once(
-            ("unknown", code),
-            Finding(
-                code="subject-code-unknown",
-                message=f"{t.title}：科目编码 {shown} 的上级科目 {parent} 不在{KIND_NAMES[kind]}科目中",
-                location=loc,
-            ),
-        )
-        return
-    yield from once(
-        ("unknown", code),
-        Finding(
-            code="subject-code-unknown",
-            message=f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中",
-            location=loc,
-        ),
-    )
+        msg = f"{t.title}：科目 {code} 名称为“{r.item}”，标准名称为“{subj.name}”"
+        yield from self.once("name", code, "subject-name-mismatch", msg, loc)
+
+    def unknown(self, t: Table, kind: CodeKind, code: str, name: str | None, shown: str, loc: Location) -> Iterator[Finding]:
+        """A code whose 类 exists but which the catalogue does not list."""
+        other = self.idx.other_code(kind, code, name, known=False) if name else None
+        if other is not None:
+            msg = f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中，而“{self.cat.subject(other).name}”是科目 {other} 的名称（编码有误）"
+            yield from self.once("unknown", code, "subject-name-of-other-code", msg, loc)
+        elif kind is CodeKind.FUNCTIONAL:
+            msg = f"{t.title}：科目编码 {shown} 不在内置支出功能分类科目目录中（新版科目或编码有误）"
+            yield from self.once("unknown", code, "subject-code-not-in-catalog", msg, loc)
+        elif len(code) == 7 and self.cat.subject(code[:5]) is not None:
+            msg = f"{t.title}：{shown} 是 {code[:5]}“{self.cat.subject(code[:5]).name}”下的地方扩展科目，名称未核对"
+            yield from self.once("unknown", code, "subject-code-regional", msg, loc)
+        elif len(code) == 7:
+            msg = f"{t.title}：科目编码 {shown} 的上级科目 {code[:5]} 不在{KIND_NAMES[kind]}科目中"
+            yield from self.once("unknown", code, "subject-code-unknown", msg, loc)
+        else:
+            yield from self.once("unknown", code, "subject-code-unknown", f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中", loc)
 
 
 __all__ = ["SUBJECT_TABLES", "check_subject_codes", "norm", "printed_name"]
