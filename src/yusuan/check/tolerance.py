@@ -26,14 +26,23 @@ def unit_of(texts: Iterable[str]) -> Decimal:
     return Decimal(1).scaleb(-d)
 
 
-def allowed(n_parts: int, texts: Iterable[str]) -> Decimal:
-    return unit_of(texts) * (max(n_parts, 0) // 2)
+def table_step(table) -> Decimal:
+    """A table's printing step: the most decimals printed in any of its cells.
+
+    Cells may drop trailing zeros (``16.8`` in a table printed to 0.01), so the step is a
+    property of the table, not of each cell.
+    """
+    return unit_of(c.text for r in table.rows for c in r.cells.values())
 
 
-def sum_ok(total: Decimal, parts: list[Decimal], texts: Iterable[str]) -> bool:
+def allowed(n_parts: int, step: Decimal) -> Decimal:
+    return step * (max(n_parts, 0) // 2)
+
+
+def sum_ok(total: Decimal, parts: list[Decimal], step: Decimal) -> bool:
     """``total`` equals Σ ``parts`` within the rounding of ``len(parts)`` printed figures."""
     diff = abs(total - sum(parts, Decimal(0)))
-    return diff <= allowed(len(parts), texts)
+    return diff <= allowed(len(parts), step)
 
 
 def same_ok(a: Decimal, b: Decimal, step_a: Decimal, step_b: Decimal) -> bool:

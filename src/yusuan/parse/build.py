@@ -10,7 +10,7 @@ from ..catalog import get as get_catalog
 from ..model import Disclosure, Location, Organisation, Table, Unit
 from ..model.finding import Finding
 from ..model.money import AmountUnit, unit_from_text
-from .layout import Line, RawDocument
+from .layout import RawDocument
 from .narrative import build_sections
 from .performance import build_performance
 from .tables import Region, TableContext, build_table, find_regions

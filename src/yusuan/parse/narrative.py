@@ -152,7 +152,6 @@ def build_sections(lines: list[Line]) -> list[Section]:
         squashed = [re.sub(r"[\s,，]", "", ln.text) for ln in body]
         for a in amounts:
             digits = re.sub(r"[\s,，]", "", a.text)
-            digits = re.sub(r"(万元|元|%|％|亿元)$", "", digits)
             page = line = None
             for i in range(k, len(body)):
                 if digits and digits in squashed[i]:

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from ..catalog import Catalog, squash
 from ..model import Indicator, Location, PerformanceTable
-from .layout import Line
 from .tables import Region
 
 _FIELDS = (

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from ..model import Disclosure
 from ..model.serialize import from_dict
-from .schema import PUBLISHED, SUPERSEDED, Department, Document, FindingRow, Unit, User, Version
+from .schema import PUBLISHED, SUPERSEDED, Cell, Department, Document, FindingRow, Unit, User, Version
+from .tidy import unscale
 
 PUBLIC_STATUSES = (PUBLISHED, SUPERSEDED)
 
@@ -103,6 +105,29 @@ class Latest:
     title: str
     published_at: object
     number: int
+    total: Decimal | None = None  # 支出总表合计（万元）
+
+
+#: tables whose ``total`` column at 类 level sums to a unit's total expenditure
+TOTAL_TABLES = ("expenditure_summary", "final_expenditure_summary", "general_budget_expenditure")
+
+
+def version_totals(session: Session, version_ids: list[int]) -> dict[int, Decimal]:
+    """Total expenditure (万元) of each version: Σ of its 类 lines in the first table of ``TOTAL_TABLES``."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(Cell.version_id, Cell.table_id, func.sum(Cell.scaled))
+        .where(Cell.version_id.in_(version_ids), Cell.table_id.in_(TOTAL_TABLES), Cell.column_role == "total",
+               Cell.code_level == 1, Cell.amount_unit.is_not(None))
+        .group_by(Cell.version_id, Cell.table_id)
+    ).all()
+    out: dict[int, Decimal] = {}
+    for table in reversed(TOTAL_TABLES):
+        for vid, tid, n in rows:
+            if tid == table and n is not None:
+                out[vid] = unscale(int(n))
+    return out
 
 
 def latest(session: Session, limit: int = 10) -> list[Latest]:
@@ -114,7 +139,9 @@ def latest(session: Session, limit: int = 10) -> list[Latest]:
         .order_by(Version.published_at.desc(), Version.id.desc())
         .limit(limit)
     )
-    return [Latest(u.code, u.name, d.year, d.phase, v.title, v.published_at, v.number) for v, d, u in session.execute(q)]
+    found = session.execute(q).all()
+    totals = version_totals(session, [v.id for v, _, _ in found])
+    return [Latest(u.code, u.name, d.year, d.phase, v.title, v.published_at, v.number, totals.get(v.id)) for v, d, u in found]
 
 
 @dataclass

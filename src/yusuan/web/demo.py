@@ -56,10 +56,27 @@ class DemoReport:
     units: list[str] = field(default_factory=list)
 
 
+INPUT_NAMES = ("budget.yaml", "budget.yml", "budget.json", "budget.xlsx")
+
+
+def example_input(directory: Path) -> Path:
+    """The budget input of an example directory (``budget.yaml`` …, or its only input file)."""
+    for name in INPUT_NAMES:
+        if (directory / name).is_file():
+            return directory / name
+    found = sorted(p for p in directory.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json", ".xlsx"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"{directory}: 没有唯一的预算数据文件（{'、'.join(INPUT_NAMES)}）")
+    return found[0]
+
+
 def compile_example(path: Path):
+    """Compile and check one example (a directory or its input file)."""
     from ..compile import compile_path
 
-    doc, findings = compile_path(path)
+    doc, findings = compile_path(example_input(path) if path.is_dir() else path)
+    if doc is None:
+        raise ValueError("；".join(f.message for f in findings[:3]) or "无法编制")
     report = check(doc, extra=findings)
     return doc, list(report.findings)
 

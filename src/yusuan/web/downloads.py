@@ -25,12 +25,13 @@ def _render(doc, fmt: str) -> bytes:
 
         return ("\ufeff" + to_csv(doc)).encode("utf-8")
     try:
-        from ..render import render
+        from ..render import RenderError, render
     except ImportError:
-        render = None
-    if render is None:
-        raise NotImplementedError(fmt)
-    return render(doc, fmt)
+        raise NotImplementedError(f"暂不支持导出 {fmt.upper()}（渲染模块未提供）") from None
+    try:
+        return render(doc, fmt)
+    except RenderError as exc:
+        raise NotImplementedError(f"暂不能导出 {fmt.upper()}：{exc}") from exc
 
 
 def _filename(unit_code: str, unit_name: str, year: int, phase: str, fmt: str) -> str:
@@ -60,8 +61,8 @@ async def download(request: Request, v: Viewer, unit_code: str, year: int, fmt: 
     uy, doc = found
     try:
         data = await run_in_threadpool(_render, doc, fmt)
-    except NotImplementedError:
-        return request.app.state.error(request, 501, f"暂不支持导出 {fmt.upper()}（渲染模块未提供）")
+    except NotImplementedError as exc:
+        return request.app.state.error(request, 501, str(exc))
     name = _filename(uy.unit.code, uy.unit.name, year, uy.document.phase, fmt)
     return Response(
         data,

@@ -120,6 +120,7 @@ class UnitPage:
     three_public: dict | None
     yoy: views.Yoy | None
     can_see_drafts: bool
+    figures: list
 
 
 def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | None, version: int | None) -> UnitPage | None:
@@ -150,7 +151,7 @@ def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | Non
             if last.cells:
                 y = views.yoy(this.cells, last.cells, year)
         return UnitPage(uy, doc, tables, fnd, views.functional_tree(doc, unit_code), views.economic_series(doc, unit_code),
-                        three, y, drafts)
+                        three, y, drafts, views.key_figures(doc, unit_code))
 
 
 @router.get("/units/{unit_code}/{year_fmt}")

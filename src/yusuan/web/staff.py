@@ -157,6 +157,16 @@ async def version_page(request: Request, version_id: int):
     return render(request, "version.html", ctx)
 
 
+@router.post("/versions/{version_id}/cells")
+async def edit_cell(request: Request, version_id: int, csrf_token: str = Form(""), table_index: int = Form(...),
+                    row_index: int = Form(...), column_key: str = Form(..., max_length=100),
+                    value: str = Form("", max_length=40)):
+    v = await viewer(request)
+    await check_csrf(request, v, csrf_token)
+    await actions.edit_cell(request, v, version_id, table_index, row_index, column_key, value)
+    return RedirectResponse(f"/versions/{version_id}#findings", 303)
+
+
 @router.post("/versions/{version_id}/{action}")
 async def version_action(request: Request, version_id: int, action: str, csrf_token: str = Form(""),
                          reason: str = Form("", max_length=2000)):
@@ -166,16 +176,6 @@ async def version_action(request: Request, version_id: int, action: str, csrf_to
         return request.app.state.error(request, 404, "未知操作")
     await actions.transition(request, v, version_id, action, reason)
     return RedirectResponse(f"/versions/{version_id}", 303)
-
-
-@router.post("/versions/{version_id}/cells")
-async def edit_cell(request: Request, version_id: int, csrf_token: str = Form(""), table_index: int = Form(...),
-                    row_index: int = Form(...), column_key: str = Form(..., max_length=100),
-                    value: str = Form("", max_length=40)):
-    v = await viewer(request)
-    await check_csrf(request, v, csrf_token)
-    await actions.edit_cell(request, v, version_id, table_index, row_index, column_key, value)
-    return RedirectResponse(f"/versions/{version_id}#findings", 303)
 
 
 @router.get("/admin")

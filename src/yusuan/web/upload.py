@@ -70,7 +70,7 @@ def parse_upload(data: bytes, filename: str, settings: Settings) -> Parsed:
         fmt = sniff(path)
         if fmt not in settings.upload_types:
             raise UploadError(f"{name}：文件内容不是可识别的公开文件（识别为 {fmt}；可上传 {allowed}）", 415, "upload-wrong-type")
-        if suffix == ".pdf" and fmt != "pdf":
+        if suffix == ".pdf" and b"%PDF-" not in data[:1024]:
             raise UploadError(f"{name}：扩展名为 PDF，但内容不是 PDF", 415, "upload-wrong-type")
         outcome = run([path], jobs=1, timeout=settings.parse_timeout, memory_mb=settings.parse_memory_mb)[0]
     if outcome.result is None:

@@ -137,6 +137,27 @@ def _total_key(t: Table) -> str | None:
     return t.key_for("total") or (t.columns[0].key if t.columns else None)
 
 
+def key_figures(doc: Disclosure, unit_code: str) -> list[tuple[str, str, str]]:
+    """Headline amounts (label, amount, unit) from the 合计 lines of the expenditure and 三公 tables."""
+    out = []
+    t = _first(doc, FUNCTIONAL_TABLES, unit_code)
+    if t is not None:
+        total = next((r for r in t.rows if not r.code and r.item.replace(" ", "") in ("合计", "总计")), None)
+        if total is not None:
+            for role, label in (("total", "支出合计"), ("basic", "基本支出"), ("project", "项目支出")):
+                key = t.key_for(role)
+                v = total.value(key) if key else None
+                if v is not None:
+                    out.append((label, plain(v), str(t.amount_unit)))
+    t = _first(doc, THREE_PUBLIC_TABLES, unit_code)
+    if t is not None:
+        key = _total_key(t)
+        total = next((r for r in t.rows if r.item.replace(" ", "") == "合计"), None)
+        if total is not None and key and total.value(key) is not None:
+            out.append(("“三公”经费", plain(total.value(key)), str(t.amount_unit)))
+    return out
+
+
 def functional_tree(doc: Disclosure, unit_code: str) -> dict | None:
     """类 → 款 → 项 tree of the functional classification (``total`` column), for a treemap."""
     t = _first(doc, FUNCTIONAL_TABLES, unit_code)
@@ -221,6 +242,12 @@ def yoy(this_cells: list[dict], last_cells: list[dict], year: int) -> Yoy:
     a = {c["code"]: c for c in this_cells if c.get("code")}
     b = {c["code"]: c for c in last_cells if c.get("code")}
     out = Yoy(year, year - 1)
+
+    def total(cells: dict) -> Decimal | None:
+        vals = [Decimal(c["amount"]) for code, c in cells.items() if level(code) == 1 and c.get("amount")]
+        return sum(vals, Decimal(0)) if vals else None
+
+    out.lines.append(YoyLine("", "合计（各类之和）", 0, total(a), total(b)))
     for code in sorted(set(a) | set(b)):
         x, y = a.get(code), b.get(code)
         name = (x or y).get("code_name") or (x or y).get("item") or ""

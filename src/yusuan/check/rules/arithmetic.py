@@ -47,7 +47,7 @@ def _keys(table: Table, roles: Iterable[str], side: str | None) -> list[str]:
 
 
 def _check_sum(
-    code: str, table: Table, row: Row, total_key: str, part_keys: list[str], what: str
+    code: str, table: Table, row: Row, total_key: str, part_keys: list[str], what: str, step: Decimal
 ) -> Finding | None:
     total_cell = row.cells.get(total_key)
     parts = [row.cells.get(k) for k in part_keys]
@@ -56,17 +56,15 @@ def _check_sum(
         if not present or sum((p.value for p in present), Decimal(0)) == 0:
             return None
         total = Decimal(0)
-        texts = [p.text for p in present]
     else:
         total = total_cell.value
-        texts = [total_cell.text] + [p.text for p in present]
     if not present and total == 0:
         return None
     if not present and total_cell is not None:
         # nothing printed in the parts: only a finding if the parts columns exist and the total is not blank
         pass
     expected = sum((p.value for p in present), Decimal(0))
-    if sum_ok(total, [p.value for p in present], texts):
+    if sum_ok(total, [p.value for p in present], step):
         return None
     col = table.column(total_key)
     return Finding(
@@ -84,10 +82,10 @@ def check_row_identities(doc, ctx: Context) -> Iterable[Finding]:
         if not table.numeric:
             continue
         for side in _sides(table):
-            yield from _row_identities(table, side)
+            yield from _row_identities(table, side, ctx.step(table))
 
 
-def _row_identities(table: Table, side: str | None) -> Iterable[Finding]:
+def _row_identities(table: Table, side: str | None, step: Decimal) -> Iterable[Finding]:
     total = table.key_for("total", side)
     subtotal = table.key_for("subtotal", side)
     basic = table.key_for("basic", side)
@@ -138,7 +136,7 @@ def _row_identities(table: Table, side: str | None) -> Iterable[Finding]:
         if row.side != side:
             continue
         for code, tot, parts, what in plan:
-            f = _check_sum(code, table, row, tot, parts, what)
+            f = _check_sum(code, table, row, tot, parts, what, step)
             if f is not None:
                 yield f
 
@@ -176,8 +174,7 @@ def check_named_items(doc, ctx: Context) -> Iterable[Finding]:
                 if tval is None and not any(pvals):
                     continue
                 tval = tval if tval is not None else Decimal(0)
-                texts = ([tcell.text] if tcell is not None else []) + [c.text for c in pcells if c is not None]
-                if sum_ok(tval, pvals, texts):
+                if sum_ok(tval, pvals, ctx.step(table)):
                     continue
                 expected = sum(pvals, Decimal(0))
                 yield Finding(

@@ -17,7 +17,7 @@ from typing import Iterable
 from ...model import Row, Table
 from ...model.finding import Finding
 from ..context import Context, amount_key, fmt, where
-from ..tolerance import same_ok, sum_ok, unit_of
+from ..tolerance import same_ok, sum_ok
 
 _L1 = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _L2 = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
@@ -71,7 +71,7 @@ def check_two_sided(doc, ctx: Context) -> Iterable[Finding]:
             if av is None and bv is None:
                 continue
             av, bv = av or Decimal(0), bv or Decimal(0)
-            if same_ok(av, bv, unit_of([a.text if a else ""]), unit_of([b.text if b else ""])):
+            if same_ok(av, bv, ctx.step(table), ctx.step(table)):
                 continue
             yield Finding(
                 code="balance-mismatch",
@@ -103,7 +103,7 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
             top = 1
         tops = [i for i, lv in enumerate(levels) if lv == top]
         for key in keys:
-            f = _sum(table, year_total, key, [items[i] for i in tops], "各项之和")
+            f = _sum(table, year_total, key, [items[i] for i in tops], "各项之和", ctx.step(table))
             if f:
                 found.append(f)
         # a numbered line with sub-lines = Σ sub-lines
@@ -115,20 +115,20 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
             sub = min(sub_levels)
             kids = [items[j] for j in range(i + 1, end) if levels[j] == sub]
             for key in keys:
-                f = _sum(table, items[i], key, kids, "下级各项之和")
+                f = _sum(table, items[i], key, kids, "下级各项之和", ctx.step(table))
                 if f:
                     found.append(f)
     if yt is not None and gt is not None and gt > yt:
         extra = [r for r, c in zip(rows[yt + 1 : gt], concepts[yt + 1 : gt]) if _level(r.label) == 0 and c != "year_total"]
         extra = [r for r in extra if not _SUB.match(r.label)]
         for key in keys:
-            f = _sum(table, grand_total, key, [year_total] + extra, "本年合计与结转结余之和")
+            f = _sum(table, grand_total, key, [year_total] + extra, "本年合计与结转结余之和", ctx.step(table))
             if f:
                 found.append(f)
     return year_total, grand_total, found
 
 
-def _sum(table: Table, total: Row, key: str, parts: list[Row], what: str) -> Finding | None:
+def _sum(table: Table, total: Row, key: str, parts: list[Row], what: str, step: Decimal) -> Finding | None:
     tcell = total.cells.get(key)
     pcells = [c for r in parts if (c := r.cells.get(key)) is not None]
     vals = [c.value for c in pcells if c.value is not None]
@@ -136,8 +136,7 @@ def _sum(table: Table, total: Row, key: str, parts: list[Row], what: str) -> Fin
     if tval is None and not any(vals):
         return None
     tv = tval if tval is not None else Decimal(0)
-    texts = ([tcell.text] if tcell is not None else []) + [c.text for c in pcells]
-    if sum_ok(tv, vals, texts):
+    if sum_ok(tv, vals, step):
         return None
     expected = sum(vals, Decimal(0))
     col = table.column(key)
@@ -184,8 +183,7 @@ def _fund_balance(ctx: Context, table: Table, totals: dict[str, Row | None]) -> 
         if ev is None and not any(vals):
             continue
         ev = ev if ev is not None else Decimal(0)
-        texts = [c.text for c in cells] + ([ecell.text] if ecell is not None else [])
-        if sum_ok(ev, vals, texts):
+        if sum_ok(ev, vals, ctx.step(table)):
             continue
         expected = sum(vals, Decimal(0))
         col = table.column(ek)

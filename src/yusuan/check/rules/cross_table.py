@@ -19,7 +19,7 @@ from ...model import Row, Table
 from ...model.finding import Finding
 from ...model.money import convert
 from ..context import Context, UnitGroup, amount_key, fmt, total_row, where
-from ..tolerance import same_ok, unit_of
+from ..tolerance import same_ok, table_step
 
 THREE_PUBLIC_ECONOMIC = (("reception", "30217"), ("vehicle_operation", "30231"), ("abroad", "30212"), ("vehicle_purchase", "31013"))
 
@@ -27,10 +27,11 @@ THREE_PUBLIC_ECONOMIC = (("reception", "30217"), ("vehicle_operation", "30231"),
 class Fig:
     """A figure in a table: value (in the table's unit) with its cell for locating."""
 
-    __slots__ = ("table", "row", "key", "value", "text")
+    __slots__ = ("table", "row", "key", "value", "text", "step")
 
-    def __init__(self, table: Table, row: Row, key: str):
+    def __init__(self, table: Table, row: Row, key: str, step: Decimal | None = None):
         self.table, self.row, self.key = table, row, key
+        self.step = step if step is not None else table_step(table)
         c = row.cells.get(key)
         self.value = c.value if c is not None and c.value is not None else Decimal(0)
         self.text = c.text if c is not None else ""
@@ -44,7 +45,7 @@ class Fig:
         return convert(self.value, self.table.amount_unit, "元")
 
     def step_yuan(self) -> Decimal:
-        return convert(unit_of([self.text]), self.table.amount_unit, "元")
+        return convert(self.step, self.table.amount_unit, "元")
 
     def describe(self) -> str:
         col = self.table.column(self.key)
@@ -99,10 +100,10 @@ def _by_code(table: Table) -> dict[str, Row]:
     return out
 
 
-def _fig(table: Table | None, row: Row | None, key: str | None) -> Fig | None:
+def _fig(ctx: Context, table: Table | None, row: Row | None, key: str | None) -> Fig | None:
     if table is None or row is None or key is None:
         return None
-    return Fig(table, row, key)
+    return Fig(table, row, key, ctx.step(table))
 
 
 def check_cross_tables(doc, ctx: Context) -> Iterable[Finding]:
@@ -118,23 +119,23 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
     app, gbe, gbbe = g.get("appropriation"), g.get("gbe"), g.get("gbbe")
     if ies is not None:
         ik, ek = amount_key(ies, "income"), amount_key(ies, "expenditure")
-        inc_year = _fig(ies, _side_line(ctx, ies, "income", "year_total"), ik)
-        inc_grand = _fig(ies, _side_line(ctx, ies, "income", "grand_total"), ik)
-        exp_year = _fig(ies, _side_line(ctx, ies, "expenditure", "year_total"), ek)
+        inc_year = _fig(ctx, ies, _side_line(ctx, ies, "income", "year_total"), ik)
+        inc_grand = _fig(ctx, ies, _side_line(ctx, ies, "income", "grand_total"), ik)
+        exp_year = _fig(ctx, ies, _side_line(ctx, ies, "expenditure", "year_total"), ek)
         if exp is not None:
             tr = total_row(exp)
-            yield _compare(exp_year, _fig(exp, tr, exp.key_for("total")), "支出总表合计应等于收支总表本年支出合计")
+            yield _compare(exp_year, _fig(ctx, exp, tr, exp.key_for("total")), "支出总表合计应等于收支总表本年支出合计")
         if inc is not None:
             tr = total_row(inc)
             if inc.key_for("subtotal"):
-                yield _compare(inc_year, _fig(inc, tr, inc.key_for("subtotal")), "收入总表本年收入应等于收支总表本年收入合计")
-                yield _compare(inc_grand or inc_year, _fig(inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
+                yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("subtotal")), "收入总表本年收入应等于收支总表本年收入合计")
+                yield _compare(inc_grand or inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
             else:
-                yield _compare(inc_year, _fig(inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表本年收入合计")
+                yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表本年收入合计")
         # class lines
         lines = _class_lines(ctx, ies, "expenditure")
         for code, line in lines.items():
-            a = _fig(ies, line, ek)
+            a = _fig(ctx, ies, line, ek)
             for t in (exp, inc):
                 if t is None:
                     continue
@@ -149,31 +150,31 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
                             actual=None,
                         )
                     continue
-                yield _compare(a, _fig(t, row, t.key_for("total")), f"类 {code} 应与收支总表一致")
+                yield _compare(a, _fig(ctx, t, row, t.key_for("total")), f"类 {code} 应与收支总表一致")
         if app is not None:
             aik = amount_key(app, "income")
             for concept in ("general_budget", "gov_fund", "state_capital"):
-                a = _fig(ies, _side_line(ctx, ies, "income", concept), ik)
-                b = _fig(app, _side_line(ctx, app, "income", concept), aik)
+                a = _fig(ctx, ies, _side_line(ctx, ies, "income", concept), ik)
+                b = _fig(ctx, app, _side_line(ctx, app, "income", concept), aik)
                 yield _compare(a, b, "财政拨款收支总表收入应与收支总表一致")
     # 收入总表 ↔ 支出总表 by code
     if inc is not None and exp is not None:
-        yield from _code_pairs(inc, exp)
+        yield from _code_pairs(ctx, inc, exp)
     # 财政拨款收支总表 ↔ 一般公共预算支出表
     if app is not None and gbe is not None:
         side = "expenditure"
         gk = app.key_for("general_budget", side)
         if gk:
             yield _compare(
-                _fig(app, _side_line(ctx, app, side, "year_total"), gk),
-                _fig(gbe, total_row(gbe), gbe.key_for("total")),
+                _fig(ctx, app, _side_line(ctx, app, side, "year_total"), gk),
+                _fig(ctx, gbe, total_row(gbe), gbe.key_for("total")),
                 "一般公共预算支出表合计应等于财政拨款收支总表一般公共预算支出",
             )
             gcodes = _by_code(gbe)
             for code, line in _class_lines(ctx, app, side).items():
                 row = gcodes.get(code)
                 if row is not None:
-                    yield _compare(_fig(app, line, gk), _fig(gbe, row, gbe.key_for("total")), f"类 {code} 应与财政拨款收支总表一致")
+                    yield _compare(_fig(ctx, app, line, gk), _fig(ctx, gbe, row, gbe.key_for("total")), f"类 {code} 应与财政拨款收支总表一致")
     for kind, role in (("gov_fund", "gov_fund"), ("state_capital", "state_capital")):
         ft = g.get(kind)
         if app is None or ft is None:
@@ -183,7 +184,7 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
         if k is None or line is None:
             continue
         tr = total_row(ft)
-        a = _fig(app, line, k)
+        a = _fig(ctx, app, line, k)
         if tr is None:
             if a is not None and not a.blank and a.value != 0 and not ft.rows:
                 yield Finding(
@@ -194,14 +195,14 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
                     actual=Decimal(0),
                 )
             continue
-        yield _compare(a, _fig(ft, tr, ft.key_for("total")), "应与财政拨款收支总表一致")
+        yield _compare(a, _fig(ctx, ft, tr, ft.key_for("total")), "应与财政拨款收支总表一致")
     # 一般公共预算支出表 ↔ 基本支出表
     if gbe is not None and gbbe is not None:
         gt, bt = total_row(gbe), total_row(gbbe)
-        yield _compare(_fig(gbe, gt, gbe.key_for("basic")), _fig(gbbe, bt, gbbe.key_for("total")), "基本支出表合计应等于一般公共预算支出表基本支出")
+        yield _compare(_fig(ctx, gbe, gt, gbe.key_for("basic")), _fig(ctx, gbbe, bt, gbbe.key_for("total")), "基本支出表合计应等于一般公共预算支出表基本支出")
         for role in ("personnel", "public"):
             if gbe.key_for(role) and gbbe.key_for(role):
-                yield _compare(_fig(gbe, gt, gbe.key_for(role)), _fig(gbbe, bt, gbbe.key_for(role)), "基本支出表应与一般公共预算支出表一致")
+                yield _compare(_fig(ctx, gbe, gt, gbe.key_for(role)), _fig(ctx, gbbe, bt, gbbe.key_for(role)), "基本支出表应与一般公共预算支出表一致")
     # 一般公共预算支出表 ≤ 支出总表, code by code
     if gbe is not None and exp is not None:
         ecodes = _by_code(exp)
@@ -209,7 +210,7 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
             erow = ecodes.get(code)
             if erow is None:
                 continue
-            a, b = _fig(exp, erow, exp.key_for("total")), _fig(gbe, row, gbe.key_for("total"))
+            a, b = _fig(ctx, exp, erow, exp.key_for("total")), _fig(ctx, gbe, row, gbe.key_for("total"))
             if a is None or b is None:
                 continue
             if b.in_yuan() > a.in_yuan() + max(a.step_yuan(), b.step_yuan()) / 2:
@@ -223,7 +224,7 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
     yield from _three_public(ctx, g)
 
 
-def _code_pairs(inc: Table, exp: Table) -> Iterable[Finding | None]:
+def _code_pairs(ctx: Context, inc: Table, exp: Table) -> Iterable[Finding | None]:
     ic, ec = _by_code(inc), _by_code(exp)
     ik, ek = inc.key_for("total"), exp.key_for("total")
     if not ik or not ek or not ic or not ec:
@@ -231,7 +232,7 @@ def _code_pairs(inc: Table, exp: Table) -> Iterable[Finding | None]:
     for code, row in ic.items():
         erow = ec.get(code)
         if erow is None:
-            f = Fig(inc, row, ik)
+            f = Fig(inc, row, ik, ctx.step(inc))
             if not f.blank and f.value != 0 and _same_depth(code, ec):
                 yield Finding(
                     code="cross-table-code-missing",
@@ -241,10 +242,10 @@ def _code_pairs(inc: Table, exp: Table) -> Iterable[Finding | None]:
                     actual=f.value,
                 )
             continue
-        yield _compare(Fig(exp, erow, ek), Fig(inc, row, ik), f"科目 {code} 在收入总表与支出总表中应相等")
+        yield _compare(Fig(exp, erow, ek, ctx.step(exp)), Fig(inc, row, ik, ctx.step(inc)), f"科目 {code} 在收入总表与支出总表中应相等")
     for code, row in ec.items():
         if code not in ic:
-            f = Fig(exp, row, ek)
+            f = Fig(exp, row, ek, ctx.step(exp))
             if not f.blank and f.value != 0 and _same_depth(code, ic):
                 yield Finding(
                     code="cross-table-code-missing",
@@ -278,15 +279,15 @@ def _three_public(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
         erow = codes.get(code)
         if erow is None:
             continue
-        b = Fig(gbbe, erow, bkey)
+        b = Fig(gbbe, erow, bkey, ctx.step(gbbe))
         if concept in rows and tkey:
-            a = Fig(tp, rows[concept], tkey)
+            a = Fig(tp, rows[concept], tkey, ctx.step(tp))
         else:
             ck = tp.key_for(concept)
             tr = total_row(tp) or next((r for r in tp.rows if not r.code and r.cells.get(ck or "")), None)
             if ck is None or tr is None:
                 continue
-            a = Fig(tp, tr, ck)
+            a = Fig(tp, tr, ck, ctx.step(tp))
         if b.blank:
             continue
         if a.in_yuan() + max(a.step_yuan(), b.step_yuan()) / 2 < b.in_yuan():

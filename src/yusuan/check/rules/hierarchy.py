@@ -35,13 +35,13 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
         for side in sorted({r.side for r in coded}, key=lambda s: s or ""):
             rows = [r for r in coded if r.side == side]
             keys = _amount_columns(table, side)
-            yield from _tree(table, rows, keys)
+            yield from _tree(table, rows, keys, ctx.step(table))
             total = next((r for r in table.rows if r.side == side and is_total_row(r)), None)
             if total is not None:
-                yield from _column_total(table, total, rows, keys)
+                yield from _column_total(table, total, rows, keys, ctx.step(table))
 
 
-def _tree(table: Table, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
+def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:
     by_code: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         by_code[r.code].append(r)
@@ -62,8 +62,7 @@ def _tree(table: Table, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
             if pval is None and not any(vals):
                 continue
             pv = pval if pval is not None else Decimal(0)
-            texts = ([pcell.text] if pcell is not None else []) + [c.text for c in kid_cells]
-            if sum_ok(pv, vals, texts):
+            if sum_ok(pv, vals, step):
                 continue
             expected = sum(vals, Decimal(0))
             col = table.column(key)
@@ -76,7 +75,7 @@ def _tree(table: Table, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
             )
 
 
-def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str]) -> Iterable[Finding]:
+def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:
     codes = {r.code for r in rows}
     kinds = {r.code[0] for r in rows}
     if len(kinds) != 1:
@@ -92,8 +91,7 @@ def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str]) ->
         if tval is None and not any(vals):
             continue
         tv = tval if tval is not None else Decimal(0)
-        texts = ([tcell.text] if tcell is not None else []) + [c.text for c in cells]
-        if sum_ok(tv, vals, texts):
+        if sum_ok(tv, vals, step):
             continue
         expected = sum(vals, Decimal(0))
         col = table.column(key)

@@ -82,7 +82,7 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
         k = table.key_for("total") or table.key_for("amount") or table.key_for("procurement_amount")
         if tr is not None and k:
             c = tr.cells.get(k)
-            return (c.value or Decimal(0), table.amount_unit, unit_of([c.text])) if c else (Decimal(0), table.amount_unit, Decimal(0))
+            return (c.value or Decimal(0), table.amount_unit, ctx.step(table)) if c else (Decimal(0), table.amount_unit, Decimal(0))
         if table.is_empty:
             return Decimal(0), table.amount_unit, Decimal(0)
         return None
@@ -94,7 +94,7 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
         c = tr.cells.get(k)
         if c is None or c.value is None:
             return Decimal(0), table.amount_unit, Decimal(0)
-        return c.value, table.amount_unit, unit_of([c.text])
+        return c.value, table.amount_unit, ctx.step(table)
     if len(parts) == 3:
         side, concept = parts[1], parts[2]
         group = "income" if side == "income" else "expenditure"
@@ -104,7 +104,7 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
                 c = r.cells.get(k) if k else None
                 if c is None or c.value is None:
                     return Decimal(0), table.amount_unit, Decimal(0)
-                return c.value, table.amount_unit, unit_of([c.text])
+                return c.value, table.amount_unit, ctx.step(table)
         return None
     if len(parts) == 2:
         group = "three_public" if kind == "three_public" else ("fixed_assets" if kind == "assets" else None)
@@ -121,7 +121,7 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
                 c = r.cells.get(k) if k else None
                 if c is None or c.value is None:
                     return Decimal(0), table.amount_unit, Decimal(0)
-                return c.value, table.amount_unit, unit_of([c.text])
+                return c.value, table.amount_unit, ctx.step(table)
         return None
     return None
 
@@ -137,7 +137,7 @@ def _code_figure(ctx: Context, g: UnitGroup, code: str) -> tuple[Decimal, Amount
             c = rows[0].cells.get(k)
             if c is None or c.value is None:
                 return Decimal(0), t.amount_unit, Decimal(0)
-            return c.value, t.amount_unit, unit_of([c.text])
+            return c.value, t.amount_unit, ctx.step(t)
     return None
 
 
@@ -145,7 +145,7 @@ def _matches(amount: Amount, value: Decimal, unit: AmountUnit, step: Decimal) ->
     a_unit = amount.unit or unit
     a_yuan = convert(amount.value, a_unit, AmountUnit.YUAN)
     t_yuan = convert(value, unit, AmountUnit.YUAN)
-    a_step = convert(Decimal(1).scaleb(-decimals(amount.text.rstrip("万元亿"))), a_unit, AmountUnit.YUAN)
+    a_step = convert(Decimal(1).scaleb(-decimals(re.sub(r"[^\d.,]", "", amount.text))), a_unit, AmountUnit.YUAN)
     t_step = convert(step, unit, AmountUnit.YUAN) if step else Decimal(0)
     if a_yuan == t_yuan:
         return True

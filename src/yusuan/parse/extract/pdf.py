@@ -116,7 +116,7 @@ def _read(doc, path: Path, max_pages: int, max_page_chars: int) -> RawDocument:
             empty.append(i + 1)
     if len(empty) + len(oversized) == npages and oversized:
         raise NotADisclosure(f"{path}: every page holds more than {max_page_chars} characters (not a disclosure)")
-    unit = _document_cell([p for p in pages if p.runs])
+    unit = _document_cell([p for p in pages if p.runs]) * float(os.environ.get("YUSUAN_PDF_SCALE_EXP", "1"))
     raw = RawDocument(source=str(path), pages=npages, kind="pdf", empty_pages=sorted(empty + oversized))
     lineno = 1
     for i, pt in enumerate(pages):
