@@ -1,0 +1,494 @@
+"""PDF input (``parse/extract/pdf.py``): positions, rotation, scans, bad files, fuzzing.
+
+Every PDF here is written by ``make_pdf`` below: a few hundred bytes of PDF syntax with
+text in a CID font whose ToUnicode map is the identity, so PDFium reads back exactly the
+characters we placed.  Latin letters and digits are 500/1000 em wide and everything
+else 1000/1000 (a CJK glyph is two cells), so at 10 pt one cell is 5 pt.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yusuan.api import read
+from yusuan.parse.extract.pdf import Limits, extract
+from yusuan.parse.extract.pdf_guard import check_streams
+from yusuan.parse.extract.pdf_lines import group_lines, make_words
+from yusuan.parse.extract.pdf_page import Run, nominal_cells
+from yusuan.parse.extract.text import NotADisclosure
+from yusuan.render.opendata import csv_records
+
+# --------------------------------------------------------------------------- a PDF writer
+
+_TOUNICODE = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+    b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
+    b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
+    b"1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
+)
+
+
+def _stream(body: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(body), extra) + body + b"\nendstream"
+
+
+def make_pdf(
+    pages: list[dict], *, encrypt: bool = False, count: int | None = None, kids_override: bytes | None = None
+) -> bytes:
+    """A PDF whose pages hold text items ``(x, y, text[, size])``.
+
+    A page dict may give ``width``, ``height``, ``rotate`` (the /Rotate entry), ``angle``
+    (text direction in degrees, counter-clockwise), ``image`` (draw an image: a scan),
+    ``raw`` (extra content-stream operators) and ``stream`` (a replacement content
+    stream: ``(bytes, dict entries)``).
+    """
+    objs: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objs.append(body)
+        return len(objs)
+
+    tu = add(_stream(_TOUNICODE))
+    fd = add(
+        b"<< /Type /FontDescriptor /FontName /YusuanTest /Flags 4 /FontBBox [0 -120 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"
+    )
+    cid = add(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /YusuanTest /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /W [32 126 500] /CIDToGIDMap /Identity >>" % fd
+    )
+    font = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /YusuanTest /Encoding /Identity-H "
+        b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (cid, tu)
+    )
+    img = add(_stream(b"\x00\xff\xff\x00", b"/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 "))
+    pages_id = add(b"")
+    kids = []
+    for p in pages:
+        w, h = p.get("width", 842), p.get("height", 595)
+        angle = p.get("angle", 0)
+        c, s = round(math.cos(math.radians(angle)), 6), round(math.sin(math.radians(angle)), 6)
+        parts = []
+        for item in p.get("items", []):
+            x, y, text = item[:3]
+            size = item[3] if len(item) > 3 else 10
+            code = "".join(f"{ord(ch):04X}" for ch in text)
+            parts.append(f"BT /F1 {size} Tf {c} {s} {-s} {c} {x} {y} Tm <{code}> Tj ET")
+        if p.get("image"):
+            parts.append(f"q {w} 0 0 {h} 0 0 cm /Im1 Do Q")
+        if p.get("raw"):
+            parts.append(p["raw"])
+        if "stream" in p:
+            body, entries = p["stream"]
+            cs = add(_stream(body, entries))
+        else:
+            cs = add(_stream("\n".join(parts).encode("ascii")))
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Rotate %d "
+                b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id, w, h, p.get("rotate", 0), font, img, cs)
+            )
+        )
+    kid_refs = kids_override if kids_override is not None else b" ".join(b"%d 0 R" % k for k in kids)
+    objs[pages_id - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kid_refs, len(kids) if count is None else count)
+    root = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    enc = add(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -44 >>") if encrypt else 0
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root %d 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]" % (
+        len(objs) + 1,
+        root,
+    )
+    if enc:
+        out += b" /Encrypt %d 0 R" % enc
+    out += b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "doc.pdf") -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def words(raw) -> list[list[tuple[str, float, float]]]:
+    return [[(w.text, round(w.x0, 1), round(w.x1, 1)) for w in ln.words] for ln in raw.lines]
+
+
+# --------------------------------------------------------------------------- a disclosure table
+
+TITLE = "2025年一般公共预算支出功能分类预算表"
+#: (x in cells, text) per line, top to bottom; amounts right-aligned at cells 60, 75, 90
+TABLE = [
+    [(30, TITLE)],
+    [(2, "编制单位：测试局"), (80, "单位：万元")],
+    [(2, "科目编码"), (14, "科目名称"), (56, "合计"), (69, "基本支出"), (84, "项目支出")],
+    [(2, "201"), (14, "一般公共服务支出"), (-60, "150.00"), (-75, "100.00"), (-90, "50.00")],
+    [(2, "20101"), (14, "人大事务"), (-60, "150.00"), (-75, "100.00"), (-90, "50.00")],
+    [(2, "2010101"), (14, "行政运行"), (-60, "100.00"), (-75, "100.00")],
+    [(2, "2010102"), (14, "一般行政管理事务"), (-60, "50.00"), (-90, "50.00")],
+    [(14, "合计"), (-60, "150.00"), (-75, "100.00"), (-90, "50.00")],
+]
+
+
+def _x(cell: int, text: str) -> float:
+    """Points (10 pt text: one cell is 5 pt) of a left edge; a negative cell right-aligns."""
+    if cell < 0:
+        return 5.0 * (-cell - nominal_cells(text))
+    return 5.0 * cell
+
+
+def table_pdf_items(top: float = 540.0, pitch: float = 18.0) -> list[tuple]:
+    items = []
+    for k, line in enumerate(TABLE):
+        for cell, text in line:
+            items.append((_x(cell, text), top - k * pitch, text, 10))
+    return items
+
+
+def table_text() -> str:
+    """The same table as ``pdftotext -layout`` lays it out: one character per column."""
+    out = []
+    for line in TABLE:
+        s = ""
+        for cell, text in line:
+            col = int(_x(cell, text) / 5.0)
+            s = s.ljust(max(col, len(s) + 2 if s else col)) + text
+        out.append(s)
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def test_words_stand_in_character_cells(tmp_path):
+    raw = extract(write(tmp_path, make_pdf([{"items": table_pdf_items()}])))
+    assert raw.kind == "pdf" and raw.pages == 1 and raw.empty_pages == []
+    lines = words(raw)
+    assert lines[0] == [(TITLE, 30.0, 30.0 + nominal_cells(TITLE))]
+    # a CJK character is two cells, a digit one; amounts end where they were right-aligned
+    expected = [("201", 2.0, 5.0), ("一般公共服务支出", 14.0, 30.0), ("150.00", 54.0, 60.0), ("100.00", 69.0, 75.0), ("50.00", 85.0, 90.0)]
+    assert [w[0] for w in lines[3]] == [e[0] for e in expected]
+    # x1 is the loose glyph box: the substitute font's digits reach a little past their advance
+    for (_, x0, x1), (_, ex0, ex1) in zip(lines[3], expected):
+        assert x0 == ex0 and ex1 - 0.1 <= x1 <= ex1 + 0.5
+    assert [ln.page for ln in raw.lines] == [1] * len(TABLE)
+    assert [ln.lineno for ln in raw.lines] == list(range(1, len(TABLE) + 1))
+    assert "一般公共服务支出" in raw.lines[3].text and raw.lines[3].text.index("201") < raw.lines[3].text.index("150.00")
+
+
+def test_pdf_and_its_text_give_the_same_table(tmp_path):
+    """The shared table builder sees the same picture from the PDF as from its layout text."""
+    pdf = write(tmp_path, make_pdf([{"items": table_pdf_items()}]))
+    txt = tmp_path / "doc.txt"
+    txt.write_text(table_text(), encoding="utf-8")
+    doc_pdf, _ = read(pdf)
+    doc_txt, _ = read(txt)
+    recs = sorted(csv_records(doc_pdf))
+    assert recs == sorted(csv_records(doc_txt))
+    assert [t.id for t in doc_pdf.tables] == ["general_budget_expenditure"]
+    assert ("", "", "2025", "general_budget_expenditure", "", "2010102", "一般行政管理事务", "项目支出", "50", "万元") in {
+        tuple(r[:8]) + (r[8].rstrip("0").rstrip(".") if "." in r[8] else r[8], r[9]) for r in recs
+    } or any(r[5] == "2010102" and r[7] == "项目支出" for r in recs)
+
+
+def test_table_continued_on_the_next_page_keeps_its_columns(tmp_path):
+    head, body = TABLE[:3], TABLE[3:]
+    p1 = [(_x(c, t), 540 - k * 18, t, 10) for k, line in enumerate(head + body[:2]) for c, t in line]
+    p2 = [(_x(c, t), 540 - k * 18, t, 10) for k, line in enumerate(head[2:] + body[2:]) for c, t in line]
+    doc, _ = read(write(tmp_path, make_pdf([{"items": p1}, {"items": p2}])))
+    (table,) = doc.tables
+    assert table.pages == (1, 2)
+    assert [r.code for r in table.rows if r.code] == ["201", "20101", "2010101", "2010102"]
+    assert {r.page for r in table.rows} == {1, 2}
+
+
+def test_one_row_with_a_baseline_jitter_is_one_line(tmp_path):
+    # digits of another font sit a point lower than the CJK label of the same row
+    items = [(50, 400, "行政运行", 10), (300, 399, "1,234.56", 10), (400, 401.2, "99.00", 10), (50, 380, "下一行", 10)]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["行政运行", "1,234.56", "99.00"], ["下一行"]]
+
+
+def test_two_header_lines_a_third_of_a_line_apart_stay_apart(tmp_path):
+    items = [(50, 400, "事业单位", 10), (200, 394, "合计", 10), (50, 388, "经营收入", 10)]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["事业单位"], ["合计"], ["经营收入"]]
+
+
+@pytest.mark.parametrize(
+    "angle,rotate,size",
+    [(0, 0, (842, 595)), (90, 90, (595, 842)), (180, 180, (842, 595)), (270, 270, (595, 842)), (90, 0, (595, 842))],
+)
+def test_rotated_pages_read_along_their_lines(tmp_path, angle, rotate, size):
+    """Landscape tables stored as portrait pages with rotated text read like upright ones.
+
+    (Latin text: PDFium drops CJK glyphs of a font without glyph outlines when the text is
+    rotated; with an embedded CJK font it reads them.)"""
+    items = [(50, 460, "Item", 10), (200, 460, "Total", 10), (50, 440, "General services", 10), (230, 441, "1,234.56", 10)]
+    w, h = size
+
+    def place(x, y):
+        return {0: (x, y), 90: (w - y, x), 180: (w - x, h - y), 270: (y, h - x)}[angle]
+
+    placed = [(*place(x, y), t, s) for x, y, t, s in items]
+    lines = words(extract(write(tmp_path, make_pdf([{"width": w, "height": h, "rotate": rotate, "angle": angle, "items": placed}]))))
+    assert [[(t, x0) for t, x0, _ in ln] for ln in lines] == [[("Item", 10.0), ("Total", 40.0)], [("General services", 10.0), ("1,234.56", 46.0)]]
+    assert all(len(t) <= x1 - x0 <= len(t) + 1 for ln in lines for t, x0, x1 in ln)
+
+
+def test_text_off_the_page_is_dropped(tmp_path):
+    items = [(50, 400, "看得见", 10), (50, 900, "页面之外", 10), (-400, 300, "左边之外", 10)]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["看得见"]]
+
+
+def test_the_same_glyphs_drawn_twice_count_once(tmp_path):
+    items = [(50, 400, "合计", 10), (50.3, 400, "合计", 10), (200, 400, "12.00", 10)]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["合计", "12.00"]]
+
+
+# --------------------------------------------------------------------------- words from runs
+
+
+def _run(text: str, x0: float, y: float = 0.0) -> Run:
+    return Run(text, x0, x0 + 5.0 * nominal_cells(text), y - 10, y)
+
+
+@pytest.mark.parametrize(
+    "runs,expected",
+    [
+        # half a cell apart or less: one word
+        ([("项", 0), ("目", 10.5)], ["项目"]),
+        # about one cell apart: one word with a space, as pdftotext's single space
+        ([("其中：", 0), ("基本支出", 35)], ["其中： 基本支出"]),
+        # a single space next to a number separates words (as in layout.words_from_text_line)
+        ([("201", 0), ("06", 20)], ["201", "06"]),
+        ([("60.99", 0), ("60.99", 29)], ["60.99", "60.99"]),
+        # touching numbers are still two numbers
+        ([("100.00", 0), ("200.00", 30.5)], ["100.00", "200.00"]),
+        # two cells apart or more: two words
+        ([("项目", 0), ("合计", 30)], ["项目", "合计"]),
+    ],
+)
+def test_make_words(runs, expected):
+    line = [_run(t, x) for t, x in runs]
+    ws, text = make_words(line, 5.0, 5.0, 0.0)
+    assert [w.text for w in ws] == expected
+    assert text.replace(" ", "") == "".join(t for t, _ in runs)
+
+
+def test_group_lines_orders_top_down_and_left_right():
+    runs = [_run("b", 50, 20), _run("a", 0, 20.5), _run("c", 0, 40), _run("top", 0, 5)]
+    assert [[r.text for r in ln] for ln in group_lines(runs)] == [["top"], ["a", "b"], ["c"]]
+
+
+# --------------------------------------------------------------------------- scans and blank pages
+
+
+def test_scanned_page_is_named_blank_page_is_not(tmp_path):
+    pages = [{"items": [(50, 500, "2025年部门预算", 16), (50, 470, "收入预算1,234.56万元。", 10)]}, {"image": True}, {}]
+    path = write(tmp_path, make_pdf(pages))
+    raw = extract(path)
+    assert raw.pages == 3 and raw.empty_pages == [2]
+    doc, issues = read(path)
+    (finding,) = [f for f in issues if f.code == "page-without-text"]
+    assert "2" in finding.message and finding.location.page == 2
+
+
+def test_a_scan_without_any_text_is_a_clear_error(tmp_path):
+    path = write(tmp_path, make_pdf([{"image": True}, {"image": True}]))
+    with pytest.raises(NotADisclosure, match=r"doc\.pdf: no text layer on any of its 2 pages"):
+        extract(path)
+
+
+# --------------------------------------------------------------------------- bad files
+
+GOOD = make_pdf([{"items": table_pdf_items()}])
+
+
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "empty file"),
+        (b"   \n", "empty file"),
+        (b"%PDF-1.7\n" + bytes(random.Random(1).randrange(256) for _ in range(3000)), "not a PDF, or damaged"),
+        (b"just some text, not a PDF at all\n", "not a PDF, or damaged"),
+        (GOOD[:40], "not a PDF, or damaged"),
+        (make_pdf([{"items": [(50, 500, "x")]}], encrypt=True), "encrypted: a password is needed"),
+        (make_pdf([], count=0), "has no pages"),
+    ],
+)
+def test_bad_files_are_named_with_a_reason(tmp_path, data, reason):
+    path = write(tmp_path, data, "bad.pdf")
+    with pytest.raises(NotADisclosure) as exc:
+        extract(path)
+    msg = str(exc.value)
+    assert msg.startswith(f"{path}: ") and reason in msg and "\n" not in msg
+
+
+def test_api_read_names_a_bad_pdf(tmp_path):
+    path = write(tmp_path, b"%PDF-1.4\n" + b"\x00garbage" * 100, "broken.pdf")
+    with pytest.raises(NotADisclosure, match="broken.pdf"):
+        read(path)
+
+
+def test_truncated_files_never_raise_anything_else(tmp_path):
+    for cut in range(0, len(GOOD), 97):
+        path = write(tmp_path, GOOD[:cut], "cut.pdf")
+        try:
+            extract(path)
+        except NotADisclosure as exc:
+            assert str(exc).startswith(f"{path}: ")
+
+
+def test_size_and_page_limits(tmp_path, monkeypatch):
+    path = write(tmp_path, make_pdf([{"items": [(50, 500, "第一页")]}, {"items": [(50, 500, "第二页")]}, {}]))
+    with pytest.raises(NotADisclosure, match=r"3 pages is over the 2-page limit"):
+        extract(path, Limits(max_pages=2))
+    monkeypatch.setenv("YUSUAN_PDF_MAX_PAGES", "1")
+    with pytest.raises(NotADisclosure, match="YUSUAN_PDF_MAX_PAGES"):
+        extract(path)
+    monkeypatch.delenv("YUSUAN_PDF_MAX_PAGES")
+    big = write(tmp_path, GOOD + b"%" + b"x" * (1024 * 1024) + b"\n", "big.pdf")
+    with pytest.raises(NotADisclosure, match=r"1\.\d MB is over the 1 MB limit"):
+        extract(big, Limits(max_mb=1))
+
+
+def test_a_page_over_the_character_limit_is_skipped_and_named(tmp_path):
+    many = [(20 + (i % 60) * 12, 560 - (i // 60) * 12, "字", 10) for i in range(600)]
+    path = write(tmp_path, make_pdf([{"items": [(50, 500, "正常的一页")]}, {"items": many}]))
+    raw = extract(path, Limits(max_page_chars=500))
+    assert raw.empty_pages == [2] and [ln.page for ln in raw.lines] == [1]
+
+
+def test_two_thousand_pages_are_refused_quickly(tmp_path):
+    # every page shares one content stream: a small file that claims 2,000 pages
+    one = make_pdf([{"items": [(50, 500, "页")]}])
+    pages_obj = one.index(b"/Type /Pages /Kids [")
+    kid = one[pages_obj:].split(b"[", 1)[1].split(b"]", 1)[0]
+    data = one.replace(b"/Kids [" + kid + b"] /Count 1", b"/Kids [" + b" ".join([kid] * 2000) + b"] /Count 2000")
+    path = write(tmp_path, data)
+    t0 = time.monotonic()
+    with pytest.raises(NotADisclosure, match="2000 pages is over the 1000-page limit"):
+        extract(path)
+    assert time.monotonic() - t0 < 5
+
+
+def test_page_tree_that_lies_or_loops(tmp_path):
+    # /Count says a billion pages; and a page tree whose kid is the tree itself
+    liar = write(tmp_path, make_pdf([{"items": [(50, 500, "页")]}], count=10**9), "liar.pdf")
+    loop = write(tmp_path, make_pdf([{"items": [(50, 500, "页")]}], kids_override=b"6 0 R"), "loop.pdf")
+    for path in (liar, loop):
+        t0 = time.monotonic()
+        try:
+            extract(path)
+        except NotADisclosure as exc:
+            assert str(exc).startswith(f"{path}: ")
+        assert time.monotonic() - t0 < 5
+
+
+def test_zip_bomb_is_refused_before_pdfium_inflates_it(tmp_path):
+    """A 200 KB content stream that inflates to 200 MB (PDFium would inflate it in full)."""
+    comp = zlib.compressobj(9)
+    body = comp.compress(b"BT /F1 10 Tf 50 500 Td <0048> Tj ET\n")
+    chunk = b" " * (1 << 20)
+    for _ in range(200):
+        body += comp.compress(chunk)
+    body += comp.flush()
+    path = write(tmp_path, make_pdf([{"stream": (body, b"/Filter /FlateDecode ")}]))
+    t0 = time.monotonic()
+    with pytest.raises(NotADisclosure, match=r"inflates past 64 MB \(a zip bomb"):
+        extract(path)
+    assert time.monotonic() - t0 < 10
+    # the same stream under a higher limit is read (and shows its text)
+    raw = extract(path, Limits(max_stream_mb=256))
+    assert raw.lines[0].words[0].text == "H"
+
+
+def test_guard_counts_two_flate_layers():
+    inner = zlib.compress(b"\0" * (3 * 1024 * 1024), 9)
+    outer = zlib.compress(inner, 9)
+    data = b"1 0 obj << /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer + b"\nendstream"
+    check_streams(data, 4)  # 3 MB fits under 4 MB
+    with pytest.raises(Exception, match="StreamBomb|1"):
+        check_streams(data, 2)
+
+
+def test_deeply_nested_content_is_read_in_bounded_time(tmp_path):
+    depth = 200_000
+    data = make_pdf([{"items": [(50, 500, "嵌套")], "raw": "[" * depth + "]" * depth + " pop"}])
+    data = data.replace(b"/Rotate 0", b"/Rotate 0 /Junk " + b"[" * depth + b"]" * depth, 1)
+    t0 = time.monotonic()
+    raw = extract(write(tmp_path, data))
+    assert [w.text for ln in raw.lines for w in ln.words] == ["嵌套"]
+    assert time.monotonic() - t0 < 10
+
+
+def test_reading_time_is_bounded(tmp_path):
+    path = write(tmp_path, make_pdf([{"items": [(50, 500, f"第{i}页")]} for i in range(5)]))
+    with pytest.raises(NotADisclosure, match=r"gave up after 0 s at page"):
+        extract(path, Limits(max_seconds=0.0))
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+SMALL = make_pdf([{"items": [(50, 500, "项目", 10), (200, 500, "1,234.56", 10)]}, {"image": True}])
+
+
+def _outcome(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.pdf"
+    path.write_bytes(data)
+    t0 = time.monotonic()
+    try:
+        raw = extract(path)
+    except NotADisclosure as exc:
+        msg = str(exc)
+        assert msg.startswith(f"{path}: ") and "\n" not in msg
+    else:
+        assert raw.pages >= 1
+        for ln in raw.lines:
+            assert ln.words and all(w.text.strip() for w in ln.words)
+            assert all(math.isfinite(w.x0) and math.isfinite(w.x1) for w in ln.words)
+    assert time.monotonic() - t0 < 5
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    flips=st.lists(st.tuples(st.integers(0, len(SMALL) - 1), st.integers(0, 255)), min_size=1, max_size=12),
+    cut=st.one_of(st.none(), st.integers(0, len(SMALL))),
+)
+def test_fuzz_byte_flips_and_truncation(tmp_path, flips, cut):
+    data = bytearray(SMALL)
+    for pos, value in flips:
+        data[pos] = value
+    if cut is not None:
+        data = data[:cut]
+    _outcome(tmp_path, bytes(data))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.integers(0, len(SMALL) - 1),
+    length=st.integers(1, 400),
+    junk=st.binary(min_size=0, max_size=400),
+)
+def test_fuzz_spliced_junk(tmp_path, start, length, junk):
+    _outcome(tmp_path, SMALL[:start] + junk + SMALL[start + length :])
