@@ -104,7 +104,8 @@ def frame_box(quarter: int, left: float, top: float, right: float, bottom: float
 
 
 def _quarter(angle: float) -> int:
-    return int(round(angle / (math.pi / 2))) % 4
+    """Quarter turns counter-clockwise of a PDFium character angle (radians, clockwise)."""
+    return -int(round(angle / (math.pi / 2))) % 4
 
 
 class PageReader:
