@@ -17,7 +17,7 @@ from .sheet import Grid, organisation_grid, performance_grid, table_grid
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # title | toc | table | narrative_title | heading | paragraph | perf | org
+    kind: str  # title | subtitle | toc | table | narrative_title | heading | paragraph | perf | org
     text: str = ""
     level: int = 1
     grid: Grid | None = None
@@ -36,6 +36,8 @@ def narrative_title(doc: Disclosure) -> str:
 
 def blocks(doc: Disclosure) -> list[Block]:
     out: list[Block] = [Block("title", doc.title or narrative_title(doc).replace("情况说明", "公开"))]
+    if doc.issuer and doc.issuer not in out[0].text:
+        out.append(Block("subtitle", f"部门名称：{doc.issuer}"))
     tables = [t for t in doc.tables if t.numeric]
     grids = [(f"t{i + 1}", table_grid(doc, t)) for i, t in enumerate(tables)]
     body: list[Block] = []

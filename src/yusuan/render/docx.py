@@ -161,6 +161,8 @@ def render_docx(doc: Disclosure) -> bytes:
             for _ in range(6):
                 d.add_paragraph()
             _para(d, b.text, "Title", WD_ALIGN_PARAGRAPH.CENTER)
+        elif b.kind == "subtitle":
+            _para(d, b.text, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
         elif b.kind == "toc":
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             _para(d, "目录", "Heading 1", WD_ALIGN_PARAGRAPH.CENTER)

@@ -29,5 +29,6 @@ def render_html(doc: Disclosure) -> str:
     env, css = _env()
     bs = blocks(doc)
     title = bs[0].text if bs and bs[0].kind == "title" else doc.title
-    body = [b for b in bs if b.kind not in ("title", "toc")]
-    return env.globals["_template"].render(title=title, css=css, toc=toc_entries(bs), blocks=body)
+    subtitle = next((b.text for b in bs if b.kind == "subtitle"), None)
+    body = [b for b in bs if b.kind not in ("title", "subtitle", "toc")]
+    return env.globals["_template"].render(title=title, subtitle=subtitle, css=css, toc=toc_entries(bs), blocks=body)

@@ -78,8 +78,11 @@ def _cell(c, head: bool, fill: bool) -> str:
 
 
 def _grid(g: Grid, width: str = "100%") -> str:
-    total = sum(g.widths) or 1
-    cols = ", ".join(f"{w / total * 100:.2f}%" for w in (g.widths or [1] * g.ncols))
+    if g.table_id in ("performance_targets", "organisations"):
+        total = sum(g.widths) or 1
+        cols = ", ".join(f"{w / total * 100:.2f}%" for w in (g.widths or [1] * g.ncols))
+    else:
+        cols = ", ".join(_widths(g))
     parts = [f"table(columns: ({cols},)"]
     if g.header:
         head = [_cell(c, True, True) for row in g.header for c in row if c is not None]
@@ -91,6 +94,46 @@ def _grid(g: Grid, width: str = "100%") -> str:
             if c is not None:
                 parts.append(_cell(c, c.kind == "head", c.kind == "head"))
     return ",\n  ".join(parts) + ")"
+
+
+def _text_width(text: str, size: float) -> float:
+    """Points a line of ``text`` needs at ``size`` (CJK a full em, digits and Latin about half)."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.56 for ch in text)
+
+
+def _widths(g: Grid, page: float = 750.0) -> list[str]:
+    """Column widths in points: names first get what they need (a wrapped name is read as
+    two rows); headers of numbers may wrap onto two lines, never inside a number; columns
+    keep a clear gap (a reader of the PDF finds columns by the gaps between them)."""
+    n = g.ncols
+    head = [0.0] * n
+    body = [0.0] * n
+    for row in g.header:
+        for j, c in enumerate(row):
+            if c is not None and c.colspan == 1:
+                head[j] = max(head[j], _text_width(c.text, 8.5))
+    for row in g.body:
+        for j, c in enumerate(row):
+            if c is not None and c.colspan == 1:
+                body[j] = max(body[j], _text_width(c.text, 8) + 8 * c.indent)
+    for j, t in enumerate(g.numbers or ()):
+        body[j] = max(body[j], _text_width(t, 8))
+    flex = [j for j, k in enumerate(g.kinds) if k in ("label", "text")]
+    fixed = [j for j in range(n) if j not in flex]
+    label = {j: min(max(body[j], head[j]) + 12, page * 0.45) for j in flex}
+    full = {j: max(body[j], head[j]) + 16 for j in fixed}
+    low = {j: max(body[j], head[j] / 2 + 8.5) + 16 for j in fixed}
+    room = page - sum(label.values())
+    if sum(full.values()) <= room:
+        widths = full
+    elif sum(low.values()) <= room:
+        extra = room - sum(low.values())
+        slack = sum(full[j] - low[j] for j in fixed) or 1
+        widths = {j: low[j] + extra * (full[j] - low[j]) / slack for j in fixed}
+    else:
+        scale = max(0.6, (page - 60 * len(flex)) / max(sum(low.values()), 1))
+        widths = {j: low[j] * min(1.0, scale) for j in fixed}
+    return [f"{widths[j]:.1f}pt" if j in widths else "1fr" for j in range(n)]
 
 
 def _meta_call(g: Grid) -> str:
@@ -108,7 +151,11 @@ def typst_source(doc: Disclosure) -> str:
     in_narrative = False
     for b in bs:
         if b.kind == "title":
-            out.append(f"#page(footer: none, align(center + horizon, text(font: {_fonts(SANS)}, size: 22pt, weight: \"bold\", {lit(b.text)})))")
+            sub = next((x.text for x in bs if x.kind == "subtitle"), None)
+            cover = f"text(font: {_fonts(SANS)}, size: 22pt, weight: \"bold\", {lit(b.text)})"
+            if sub:
+                cover += f" + v(2em) + text(size: 14pt, {lit(sub)})"
+            out.append(f"#page(footer: none, align(center + horizon, {cover}))")
         elif b.kind == "toc":
             out.append("#outline(title: [目录], depth: 2, indent: 1.5em)\n#pagebreak(weak: true)")
         elif b.kind == "table":

@@ -29,7 +29,7 @@ def render_text(doc: Disclosure) -> str:
         out.append("")
 
     for b in bs:
-        if b.kind == "title":
+        if b.kind in ("title", "subtitle"):
             para(b.text)
         elif b.kind == "toc":
             para("目录")

@@ -115,6 +115,9 @@ def render_xlsx(doc: Disclosure) -> bytes:
     cover.write_string(0, 0, bs[0].text if bs and bs[0].kind == "title" else doc.title, st.title)
     cover.set_row(0, 40)
     r = 2
+    for b in bs:
+        if b.kind == "subtitle":
+            cover.write_string(1, 0, b.text, st.meta)
     names: dict[str, str] = {}
     n = 0
     for b in bs:
