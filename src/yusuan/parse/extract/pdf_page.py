@@ -42,7 +42,7 @@ _unpack_rect = struct.Struct("4f").unpack_from  # FS_RECTF: left, top, right, bo
 class Run:
     """Characters that PDFium put together on one line, with their box in points."""
 
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "start", "split", "cells")
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "start", "split")
 
     def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, start: int = 0, split: bool = False) -> None:
         self.text = text
@@ -52,7 +52,6 @@ class Run:
         self.bottom = bottom
         self.start = start  # index of the first character in the text page
         self.split = split  # first and last character stand on different lines
-        self.cells = nominal_cells(text)
 
     @property
     def height(self) -> float:
@@ -198,7 +197,6 @@ class PageReader:
                     same_line = abs((y0 + y1) / 2 - (cur.top + cur.bottom) / 2) < 0.5 * h
                     if same_line and -0.5 * cell < x0 - cur.x1 < 0.5 * cell:
                         cur.text += ch
-                        cur.cells = nominal_cells(cur.text)
                         cur.x1 = max(cur.x1, x1)
                         cur.top = min(cur.top, y0)
                         cur.bottom = max(cur.bottom, y1)
@@ -213,12 +211,15 @@ class PageReader:
 def _too_wide(r: Run, cell: float) -> bool:
     """Wider than its characters can be: a gap inside that PDFium did not mark."""
     width = (r.x1 - r.x0) / cell
-    return width > r.cells * 1.3 + 1.5 or width < -1.0
+    n = len(r.text)
+    if width <= n * 1.3 + 1.5:  # fits even if every character is one cell
+        return width < -1.0
+    return width > nominal_cells(r.text) * 1.3 + 1.5
 
 
 def _dominant_quarter(textpage, matches: list[re.Match]) -> int:
     """The reading direction of most of the page's text, in quarter turns."""
-    step = max(1, len(matches) // 12)
+    step = max(1, len(matches) // 7)
     votes = [0, 0, 0, 0]
     for m in matches[::step]:
         a = R.FPDFText_GetCharAngle(textpage, m.start())
@@ -264,17 +265,22 @@ def _count_objects(holder, count, get, depth: int) -> tuple[int, int]:
 
 
 def _cell_width(runs: list[Run]) -> float:
-    """Points per character cell: the median width per cell of the page's short runs.
+    """Points per character cell: the median width per character of the page's short
+    Latin and digit runs (amounts, codes), else half that of its CJK runs.
 
-    Digits and Latin letters are one cell, CJK characters two; the median over runs is
-    dominated by the table body, not by a large title.
+    The median over runs is dominated by the table body, not by a large title.
     """
-    samples: list[float] = []
+    latin: list[float] = []
+    wide: list[float] = []
     for r in runs:
-        if len(r.text) <= 24 and not r.split:
-            w = (r.x1 - r.x0) / r.cells
-            if w > 0:
-                samples.append(w)
+        n = len(r.text)
+        if n > 24 or r.split or r.x1 <= r.x0:
+            continue
+        if r.text.isascii():
+            latin.append((r.x1 - r.x0) / n)
+        elif len(latin) < 3:
+            wide.append((r.x1 - r.x0) / nominal_cells(r.text))
+    samples = latin if len(latin) >= 3 else latin + wide
     if not samples:
         return 5.0
     samples.sort()
