@@ -190,8 +190,9 @@ def _wait_for_write(db_url: str, proc: subprocess.Popen, deadline: float) -> boo
     try:
         while time.time() < deadline and proc.poll() is None:
             with eng.connect() as c:
+                # another backend of this database holds a transaction id: it has written, not committed
                 n = c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                   "AND pid <> pg_backend_pid() AND query ILIKE 'INSERT INTO cells%'")).scalar()
+                                   "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")).scalar()
             if n:
                 return True
             time.sleep(0.02)

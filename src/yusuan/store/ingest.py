@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -57,6 +58,15 @@ class Imported:
     cells: int
 
 
+def pack(data: dict) -> bytes:
+    """A disclosure dict as stored: compact JSON, zlib-compressed (a unit-year is ~80 kB → ~10 kB)."""
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack(blob: bytes) -> dict:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -79,6 +89,35 @@ def _unit(session: Session, org: Org, dept: Department) -> Unit:
         session.flush()
         search.index(session, "unit", u.code, u.name, u.code)
     return u
+
+
+CELL_COLUMNS = ("version_id", "unit_id", "department_id", "year", "phase", "is_current", "table_id", "table_index",
+                "row_index", "row", "code", "code_level", "code_kind", "item", "column_key", "column_header",
+                "column_role", "side", "value", "scaled", "amount_unit")
+
+
+def bulk_insert(session: Session, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows through the driver, inside the session's transaction.
+
+    A document has hundreds of cells and a bulk load millions: SQLAlchemy's per-row
+    parameter processing costs more than the database.  SQLite gets ``executemany``,
+    PostgreSQL ``COPY``.
+    """
+    conn = session.connection()
+    raw = conn.connection.driver_connection
+    cols = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        cur = raw.cursor()
+        try:
+            cur.executemany(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
+        finally:
+            cur.close()
 
 
 def finding_rows(version_id: int, findings: Iterable[Finding]) -> list[dict]:
@@ -109,7 +148,7 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
     """(Re)write a version's disclosure JSON, findings and tidy cells; returns the cell count."""
     session.execute(delete(Cell).where(Cell.version_id == version.id))
     session.execute(delete(FindingRow).where(FindingRow.version_id == version.id))
-    version.disclosure = json.dumps(to_dict(doc), ensure_ascii=False, separators=(",", ":"))
+    version.disclosure = pack(to_dict(doc))
     version.errors = sum(1 for f in findings if f.severity == "error")
     version.warnings = sum(1 for f in findings if f.severity == "warning")
     version.infos = sum(1 for f in findings if f.severity == "info")
@@ -119,7 +158,7 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
         session.connection().execute(FindingRow.__table__.insert(), rows)
     main_unit = session.get(Unit, session.get(Document, version.document_id).unit_id)
     units: dict[str, Unit] = {main_unit.code: main_unit}
-    cells: list[dict] = []
+    cells: list[tuple] = []
     subjects: dict[str, tuple[str, str | None]] = {}
     document = session.get(Document, version.document_id)
     for c in tidy_cells(doc):
@@ -130,34 +169,11 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
             units[c.unit_code] = unit
         if c.code and c.code not in subjects:
             subjects[c.code] = (c.item, c.code_kind)
-        cells.append(
-            {
-                "version_id": version.id,
-                "unit_id": unit.id,
-                "department_id": unit.department_id,
-                "year": document.year,
-                "phase": document.phase,
-                "is_current": version.is_current,
-                "table_id": c.table,
-                "table_index": c.table_index,
-                "row_index": c.row_index,
-                "row": c.row[:16] or None,
-                "code": c.code or None,
-                "code_level": c.code_level,
-                "code_kind": c.code_kind,
-                "item": c.item,
-                "column_key": c.column_key[:100],
-                "column_header": c.column[:100],
-                "column_role": c.column_role,
-                "side": c.side,
-                "value": c.value,
-                "scaled": c.scaled,
-                "amount_unit": c.amount_unit or None,
-            }
-        )
+        cells.append((version.id, unit.id, unit.department_id, document.year, document.phase, version.is_current, c.table,
+                      c.table_index, c.row_index, c.row[:16] or None, c.code or None, c.code_level, c.code_kind, c.item,
+                      c.column_key[:100], c.column[:100], c.column_role, c.side, c.value, c.scaled, c.amount_unit or None))
     if cells:
-        # Core executemany: no ORM bookkeeping for what can be hundreds of thousands of rows
-        session.connection().execute(Cell.__table__.insert(), cells)
+        bulk_insert(session, Cell.__table__, CELL_COLUMNS, cells)
     if subjects:
         have = set(session.scalars(select(Subject.code).where(Subject.code.in_(list(subjects)))))
         for code, (name, kind) in subjects.items():
@@ -228,15 +244,15 @@ def ingest(
         uploaded_by=user.id if user else None,
         uploaded_at=now(),
         note=note,
-        disclosure="{}",
+        disclosure=pack({}),
     )
     session.add(version)
     session.flush()
     session.add(Source(version_id=version.id, data=data))
-    n = write_content(session, version, doc, findings, department, region)
     record(session, user, "upload", "version", version.id, unit=unit.code, year=doc.year, phase=phase,
-           number=number, filename=filename, sha256=digest, cells=n, errors=version.errors)
+           number=number, filename=filename, sha256=digest)
     if status == PUBLISHED:
-        publish(session, version, user)
+        publish(session, version, user)  # before the cells are written, so they are written current
+    n = write_content(session, version, doc, findings, department, region)
     return Imported(version.id, document.id, unit.code, unit.name, document.year, phase, number, version.status,
                     True, version.errors, version.warnings, n)

@@ -6,7 +6,6 @@ Aggregation lives in ``store.aggregate``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -159,7 +158,9 @@ class UnitYear:
 
 
 def load_disclosure(version: Version) -> Disclosure:
-    return from_dict(json.loads(version.disclosure))
+    from .ingest import unpack
+
+    return from_dict(unpack(version.disclosure))
 
 
 def find_unit(session: Session, unit_code: str) -> Unit | None:

@@ -115,7 +115,7 @@ class Version(Base):
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     infos: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
-    disclosure: Mapped[str] = mapped_column(Text)  # yusuan.disclosure/1 JSON
+    disclosure: Mapped[bytes] = mapped_column(LargeBinary)  # yusuan.disclosure/1 JSON, zlib-compressed (~8×)
 
 
 class Source(Base):

@@ -86,6 +86,10 @@ def tidy_cells(doc: Disclosure) -> Iterator[TidyCell]:
         for ri, r in enumerate(t.rows):
             code = r.code or ""
             kind = code_kind(code) if code else None
+            kind_text = str(kind) if kind else None
+            code_level = level(code) if kind else 0
+            item = r.item
+            row_seq = r.seq or ""
             for key, cell in r.cells.items():
                 col = by_key.get(key)
                 if col is None or cell.value is None or col.kind == "text":
@@ -98,11 +102,11 @@ def tidy_cells(doc: Disclosure) -> Iterator[TidyCell]:
                     table=t.id,
                     table_index=ti,
                     row_index=ri,
-                    row=r.seq or "",
+                    row=row_seq,
                     code=code,
-                    code_level=level(code) if kind else 0,
-                    code_kind=str(kind) if kind else None,
-                    item=r.item,
+                    code_level=code_level,
+                    code_kind=kind_text,
+                    item=item,
                     column=col.header,
                     column_key=col.key,
                     column_role=col.role,

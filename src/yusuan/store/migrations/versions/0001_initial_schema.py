@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 07:00:29.991076
+Create Date: 2026-11-30 07:34:50.798336
 """
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.Column('warnings', sa.Integer(), nullable=False),
     sa.Column('infos', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('disclosure', sa.Text(), nullable=False),
+    sa.Column('disclosure', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_versions_document_id_documents')),
     sa.ForeignKeyConstraint(['reviewed_by'], ['users.id'], name=op.f('fk_versions_reviewed_by_users')),
     sa.ForeignKeyConstraint(['uploaded_by'], ['users.id'], name=op.f('fk_versions_uploaded_by_users')),
