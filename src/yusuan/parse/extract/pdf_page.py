@@ -265,10 +265,12 @@ def _count_objects(holder, count, get, depth: int) -> tuple[int, int]:
 
 
 def _cell_width(runs: list[Run]) -> float:
-    """Points per character cell: the median width per character of the page's short
-    Latin and digit runs (amounts, codes), else half that of its CJK runs.
+    """Points per character cell: half the advance of the page's CJK glyphs.
 
-    The median over runs is dominated by the table body, not by a large title.
+    A CJK glyph advances one em in every font we have seen, and its loose box is exactly
+    that advance, so half of it is a steady cell (a digit in CJK fonts); Latin glyph
+    boxes may reach past their advance.  A page without CJK runs falls back to its
+    Latin and digit runs.  The median over runs follows the table body, not a title.
     """
     latin: list[float] = []
     wide: list[float] = []
@@ -276,11 +278,11 @@ def _cell_width(runs: list[Run]) -> float:
         n = len(r.text)
         if n > 24 or r.split or r.x1 <= r.x0:
             continue
-        if r.text.isascii():
+        if len(r.text.encode("utf-8")) == 3 * n:
+            wide.append((r.x1 - r.x0) / (2 * n))
+        elif r.text.isascii():
             latin.append((r.x1 - r.x0) / n)
-        elif len(latin) < 3:
-            wide.append((r.x1 - r.x0) / nominal_cells(r.text))
-    samples = latin if len(latin) >= 3 else latin + wide
+    samples = wide if len(wide) >= 3 else (latin or wide)
     if not samples:
         return 5.0
     samples.sort()
