@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable
 
 from ..catalog import Catalog, squash
 from ..model import Location
@@ -158,6 +159,8 @@ class BudgetInput:
 
 # --------------------------------------------------------------------------- reading
 
+_LOOKUPS: dict[int, dict[str, str]] = {}
+
 
 class Reader:
     """Turns raw values into typed ones, recording a located finding for each problem."""
@@ -176,7 +179,9 @@ class Reader:
             return Location(sheet=loc.get("sheet"), row=str(loc.get("row")) if loc.get("row") else None, column=cols.get(column, column))
         return Location(sheet=section, row=None if index is None else str(index + 1), column=column)
 
-    def error(self, code: str, message: str, loc: Location, severity: str = "error") -> None:
+    def error(self, code: str, message: str, loc: "Location | Callable[[], Location]", severity: str = "error") -> None:
+        if callable(loc):
+            loc = loc()
         self.findings.append(Finding(code=code, message=message, location=loc, severity=severity))
 
     def amount(self, value: Any, loc: Location, what: str, required: bool = True) -> Decimal | None:
@@ -218,9 +223,11 @@ class Reader:
             return None
         if t in options:
             return t
-        for key, names in options.items():
-            if t in (squash(n) for n in names):
-                return key
+        lookup = _LOOKUPS.get(id(options))
+        if lookup is None:
+            lookup = _LOOKUPS[id(options)] = {squash(n): key for key, names in options.items() for n in names}
+        if t in lookup:
+            return lookup[t]
         known = "、".join(names[0] for names in options.values())
         self.error("input-unknown-value", f"{what}“{t}”无法识别（应为：{known}）", loc)
         return None
@@ -331,7 +338,9 @@ def _items(r: Reader, raw: Any, subjects: dict[str, str]) -> list[LineItem]:
         if not isinstance(it, Mapping):
             r.error("input-bad-value", "支出明细的每一行应为键值结构", Location(sheet="expenditure", row=str(i + 1)))
             continue
-        at = lambda col: r.where("expenditure", i, it, col)  # noqa: E731
+        def at(col: str, i=i, it=it) -> Callable[[], Location]:
+            return lambda: r.where("expenditure", i, it, col)
+
         fcode = r.code(it.get("function"), at("function"), "功能分类科目编码", "functional")
         if fcode is None and not r.text(it.get("function")):
             r.error("input-missing", "缺少功能分类科目编码", at("function"))
@@ -372,7 +381,7 @@ def _items(r: Reader, raw: Any, subjects: dict[str, str]) -> list[LineItem]:
                 amount=amount,
                 project=project,
                 carryover=carry,
-                location=at("amount"),
+                location=at("amount")(),
             )
         )
     return out

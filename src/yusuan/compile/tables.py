@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Iterable
 
@@ -44,10 +44,17 @@ def layout() -> dict:
     return yaml.safe_load((resources.files(__package__) / "layout.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=65536)
 def amount_text(v: Decimal) -> str:
     """Printed amount: at least two decimals (``162`` → ``162.00``), exact beyond."""
     q = v.quantize(CENT)
     return format(q if q == v else v.normalize(), "f")
+
+
+@lru_cache(maxsize=65536)
+def _location(table: str, row: str | None, column: str, code: str | None, unit_code: str | None) -> Location:
+    """Cells of compiled tables share their (immutable) locations across documents."""
+    return Location(table=table, row=row, column=column, subject_code=code, unit_code=unit_code)
 
 
 class _Builder:
@@ -55,17 +62,7 @@ class _Builder:
 
     def __init__(self, spec: dict, title: str, unit: AmountUnit, unit_code: str | None, unit_name: str):
         self.spec = spec
-        self.columns = tuple(
-            Column(
-                key=c["key"],
-                header=c["header"],
-                role=c.get("role"),
-                path=tuple(c.get("path") or (c["header"],)),
-                side=c.get("side"),
-                kind=c.get("kind", "amount"),
-            )
-            for c in spec["columns"]
-        )
+        self.columns = _columns(spec["id"])
         self.title = title
         self.unit = unit
         self.unit_code = unit_code
@@ -74,13 +71,15 @@ class _Builder:
         self._headers = {c.key: c.header for c in self.columns}
 
     def row(self, label: str, values: dict[str, Decimal | str | None], seq: str | None = None, code: str | None = None, side: str | None = None) -> None:
-        if not label and not code and not any(v for v in values.values()):
-            return  # an empty line of a two-sided table (the other side goes on)
+        if not any(v for v in values.values()):
+            if label or code:
+                self.rows.append(_blank_row(label, seq, code, side))
+            return  # else an empty line of a two-sided table (the other side goes on)
         cells = {}
         for key, v in values.items():
             if v is None or (isinstance(v, Decimal) and v == 0):
                 continue
-            loc = Location(table=self.spec["id"], row=seq, column=self._headers[key], subject_code=code, unit_code=self.unit_code)
+            loc = _location(self.spec["id"], seq, self._headers[key], code, self.unit_code)
             if isinstance(v, str):
                 cells[key] = Cell(text=v, value=None, location=loc)
             else:
@@ -88,7 +87,7 @@ class _Builder:
         self.rows.append(Row(label=label, cells=cells, seq=seq, code=code, side=side, unit_code=None))
 
     def table(self, note: str | None = None) -> Table:
-        numbered = _number_columns(self.columns, coded=self.spec["id"] not in _NAMED)
+        numbered = self.columns
         return Table(
             id=self.spec["id"],
             title=self.title,
@@ -99,6 +98,30 @@ class _Builder:
             unit_name=self.unit_name,
             note=note,
         )
+
+
+@cache
+def _columns(table_id: str) -> tuple[Column, ...]:
+    """The value columns of a compiled table, numbered (栏次), built once."""
+    spec = next(t for t in layout()["tables"] if t["id"] == table_id)
+    columns = tuple(
+        Column(
+            key=c["key"],
+            header=c["header"],
+            role=c.get("role"),
+            path=tuple(c.get("path") or (c["header"],)),
+            side=c.get("side"),
+            kind=c.get("kind", "amount"),
+        )
+        for c in spec["columns"]
+    )
+    return _number_columns(columns, coded=table_id not in _NAMED)
+
+
+@lru_cache(maxsize=8192)
+def _blank_row(label: str, seq: str | None, code: str | None, side: str | None) -> Row:
+    """A row printed without amounts (most 类 lines of 收支总表), shared across documents."""
+    return Row(label=label, cells={}, seq=seq, code=code, side=side)
 
 
 _NAMED = {"income_expenditure_summary", "appropriation_summary", "three_public_expenses", "fixed_assets", "government_procurement"}
