@@ -18,7 +18,7 @@ import yaml
 
 from ..catalog import Catalog
 from ..model import Cell, Column, Location, Row, Table
-from ..model.money import AmountUnit
+from ..model.money import AmountUnit, plain
 from .schema import FISCAL, BudgetInput, LineItem, subject_name
 
 ZERO = Decimal(0)
@@ -82,6 +82,8 @@ class _Builder:
             loc = _location(self.spec["id"], seq, self._headers[key], code, self.unit_code)
             if isinstance(v, str):
                 cells[key] = Cell(text=v, value=None, location=loc)
+            elif key == "quantity":
+                cells[key] = Cell(text=plain(v), value=v, location=loc)
             else:
                 cells[key] = Cell(text=amount_text(v), value=v, location=loc)
         self.rows.append(Row(label=label, cells=cells, seq=seq, code=code, side=side, unit_code=None))
