@@ -71,22 +71,21 @@ class _Builder:
         self._headers = {c.key: c.header for c in self.columns}
 
     def row(self, label: str, values: dict[str, Decimal | str | None], seq: str | None = None, code: str | None = None, side: str | None = None) -> None:
-        if not any(v for v in values.values()):
+        cells = {}
+        tid, unit_code, headers = self.spec["id"], self.unit_code, self._headers
+        for key, v in values.items():
+            if not v:  # None, zero and "" print as a blank cell
+                continue
+            loc = _location(tid, seq, headers[key], code, unit_code)
+            if v.__class__ is str:
+                cells[key] = Cell(text=v, value=None, location=loc)
+            else:
+                cells[key] = Cell(text=plain(v) if key == "quantity" else amount_text(v), value=v, location=loc)
+        if not cells:
             if label or code:
                 self.rows.append(_blank_row(label, seq, code, side))
             return  # else an empty line of a two-sided table (the other side goes on)
-        cells = {}
-        for key, v in values.items():
-            if v is None or (isinstance(v, Decimal) and v == 0):
-                continue
-            loc = _location(self.spec["id"], seq, self._headers[key], code, self.unit_code)
-            if isinstance(v, str):
-                cells[key] = Cell(text=v, value=None, location=loc)
-            elif key == "quantity":
-                cells[key] = Cell(text=plain(v), value=v, location=loc)
-            else:
-                cells[key] = Cell(text=amount_text(v), value=v, location=loc)
-        self.rows.append(Row(label=label, cells=cells, seq=seq, code=code, side=side, unit_code=None))
+        self.rows.append(Row(label=label, cells=cells, seq=seq, code=code, side=side))
 
     def table(self, note: str | None = None) -> Table:
         numbered = self.columns
