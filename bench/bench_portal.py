@@ -168,11 +168,14 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
+    ap.add_argument("--load-only", action="store_true", help="load the database and stop")
     args = ap.parse_args()
     years = tuple(args.years)
     backend = "postgresql" if args.db.startswith("postgres") else "sqlite"
     print(f"== {backend}: {args.units} units × {len(years)} years, {os.cpu_count()} cores", flush=True)
     info = load(args.db, args.units, years, args.templates, args.batch)
+    if args.load_only:
+        return
     store = open_store(args.db, upgrade=False)
     with store.read() as s:
         n_cells = s.scalar(select(func.count()).select_from(Cell))

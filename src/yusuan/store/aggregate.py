@@ -55,7 +55,7 @@ DIMENSIONS: dict[str, Dim] = {
 }
 
 
-def _column(name: str) -> ColumnElement:
+def _columns() -> dict[str, ColumnElement]:
     return {
         "year": Cell.year,
         "phase": Cell.phase,
@@ -75,7 +75,14 @@ def _column(name: str) -> ColumnElement:
         "role": Cell.column_role,
         "side": Cell.side,
         "row": Cell.row,
-    }[name]
+    }
+
+
+_COLUMNS = _columns()
+
+
+def _column(name: str) -> ColumnElement:
+    return _COLUMNS[name]
 
 
 def parse_cut(text: str | None) -> list[tuple[str, list[str]]]:

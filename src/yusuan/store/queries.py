@@ -259,3 +259,27 @@ def previous_published(session: Session, version: Version) -> Version | None:
         .order_by(Version.number.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class SeriesCell:
+    year: int
+    phase: str
+    table: str
+    code: str | None
+    item: str
+    amount: Decimal
+
+
+def unit_series(session: Session, unit_id: int, tables: tuple[str, ...], role: str = "total") -> list[SeriesCell]:
+    """The ``role`` column of ``tables`` in every current published year of a unit (one indexed query).
+
+    Feeds the unit page's year-over-year table and its 三公-over-the-years chart.
+    """
+    rows = session.execute(
+        select(Cell.year, Cell.phase, Cell.table_id, Cell.code, Cell.item, Cell.scaled)
+        .where(Cell.unit_id == unit_id, Cell.is_current.is_(True), Cell.table_id.in_(tables), Cell.column_role == role,
+               Cell.amount_unit.is_not(None))
+        .order_by(Cell.year, Cell.table_id, Cell.row_index)
+    ).all()
+    return [SeriesCell(y, ph, t, code, item, unscale(int(n))) for y, ph, t, code, item, n in rows]

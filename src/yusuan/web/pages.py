@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..model import plain
 from ..store import aggregate as agg
 from ..store import queries, search
 from ..store.schema import Unit
@@ -135,21 +136,20 @@ def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | Non
         doc = uy.disclosure()
         tables = [views.table_view(t, doc.empty_table_notes.get(t.id)) for t in views.tables_for_unit(doc, unit_code)]
         fnd = queries.findings(s, uy.version.id)
+        func_table = next((t for t in views.FUNCTIONAL_TABLES if any(tv.id == t for tv in tables)), None)
+        series = queries.unit_series(s, unit.id, views.THREE_PUBLIC_TABLES + ((func_table,) if func_table else ()))
+        top = [c for c in series if c.table in views.THREE_PUBLIC_TABLES and _THREE_TOP.match(c.item)]
         three = None
-        tp = agg.aggregate(s, f"unit:{unit_code}|table:{';'.join(views.THREE_PUBLIC_TABLES)}|role:total", "year|item",
-                           pagesize=1000)
-        top = [c for c in tp.cells if _THREE_TOP.match(c["item"])]
         if top:
-            three = {"years": sorted({c["year"] for c in top}), "cells": top}
+            three = {"years": sorted({c.year for c in top}),
+                     "cells": [{"year": c.year, "item": c.item, "amount": plain(c.amount)} for c in top]}
         y = None
-        func_table = next((t for t in views.FUNCTIONAL_TABLES
-                           if any(tv.id == t for tv in tables)), None)
         if func_table:
-            cut = f"unit:{unit_code}|table:{func_table}|role:total|phase:{uy.document.phase}"
-            this = agg.aggregate(s, f"{cut}|year:{year}", "code", pagesize=1000)
-            last = agg.aggregate(s, f"{cut}|year:{year - 1}", "code", pagesize=1000)
-            if last.cells:
-                y = views.yoy(this.cells, last.cells, year)
+            phase_ = uy.document.phase
+            this = views.series_by_code([c for c in series if c.table == func_table and c.year == year and c.phase == phase_])
+            last = views.series_by_code([c for c in series if c.table == func_table and c.year == year - 1 and c.phase == phase_])
+            if last:
+                y = views.yoy(this, last, year, names={c.code: c.item for c in series if c.code})
         return UnitPage(uy, doc, tables, fnd, views.functional_tree(doc, unit_code), views.economic_series(doc, unit_code),
                         three, y, drafts, views.key_figures(doc, unit_code))
 
