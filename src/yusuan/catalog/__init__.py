@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -19,11 +19,13 @@ _WS_RE = re.compile(r"[\s\u3000]+")
 _UNIT_NOTE_RE = re.compile(r"[（(](?:金额)?单位[:：]?(?:万元|元)[)）]|[（(](?:万元|元)[)）]")
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Remove all whitespace (headers and labels are compared this way)."""
     return _WS_RE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 14)
 def clean_header(text: str) -> str:
     """Leaf header as exported: no whitespace, no unit annotation (``价值（金额单位：万元）`` → ``价值``)."""
     return _UNIT_NOTE_RE.sub("", squash(text))
@@ -88,6 +90,9 @@ class Catalog:
         )
         self.table_by_id = {t.id: t for t in self.tables}
         self.furniture = tuple(re.compile(p) for p in tables["furniture"])
+        self._furniture_any = re.compile("|".join(f"(?:{p})" for p in tables["furniture"]))
+        self._role_cache: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._concept_cache: dict[tuple[str, str], str | None] = {}
         self.key_columns: dict[str, str] = {}
         for kind, names in columns["key_columns"].items():
             for n in names:
@@ -125,6 +130,8 @@ class Catalog:
         t = squash(text)
         if not t or len(t) > 70 or "…" in t or "...." in t:
             return None
+        if "表" not in t and not t.endswith("预算"):
+            return None  # every title names a 表 (or ends 政府采购预算)
         t = _TITLE_PREFIX_RE.sub("", t)
         t = _YEAR_RE.sub("", t)
         for name in unit_names:
@@ -151,6 +158,12 @@ class Catalog:
         return self.key_columns.get(clean_header(header))
 
     def column_role(self, leaf: str, path: tuple[str, ...] = ()) -> str | None:
+        key = (leaf, tuple(path))
+        if key not in self._role_cache:
+            self._role_cache[key] = self._column_role(leaf, path)
+        return self._role_cache[key]
+
+    def _column_role(self, leaf: str, path: tuple[str, ...]) -> str | None:
         h = clean_header(leaf)
         role = self.roles_exact.get(h)
         if role is None:
@@ -183,6 +196,12 @@ class Catalog:
 
     # -- rows -----------------------------------------------------------------------
     def row_concept(self, group: str, label: str) -> str | None:
+        key = (group, label)
+        if key not in self._concept_cache:
+            self._concept_cache[key] = self._row_concept(group, label)
+        return self._concept_cache[key]
+
+    def _row_concept(self, group: str, label: str) -> str | None:
         item = squash(label)
         for concept, pat in self.row_concepts.get(group, ()):
             if pat.search(item):
@@ -198,7 +217,7 @@ class Catalog:
         return self._class_by_name.get(_normalize_name(name))
 
     def is_furniture(self, joined: str) -> bool:
-        return any(p.search(joined) for p in self.furniture)
+        return self._furniture_any.search(joined) is not None
 
 
 @cache

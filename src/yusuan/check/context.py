@@ -52,7 +52,7 @@ class Context:
     doc: Disclosure
     catalog: Catalog
     groups: list[UnitGroup]
-    _steps: dict[int, Decimal] = field(default_factory=dict)
+    _steps: dict[str, Decimal] = field(default_factory=dict)
 
     def step(self, table: Table) -> Decimal:
         """The printing step of the document's tables in this table's unit (cached).
@@ -61,13 +61,13 @@ class Context:
         may have no cell with all decimals, so the step is taken over every table of the
         document printed in the same unit (see ``tolerance.table_step``).
         """
-        key = id(table)
-        if key not in self._steps:
+        unit = str(table.amount_unit)
+        if unit not in self._steps:
             from .tolerance import table_step
 
             same = [t for t in self.doc.tables if t.amount_unit == table.amount_unit and t.numeric] or [table]
-            self._steps[key] = min(table_step(t) for t in same)
-        return self._steps[key]
+            self._steps[unit] = min(table_step(t) for t in same)
+        return self._steps[unit]
 
     @classmethod
     def of(cls, doc: Disclosure, catalog: Catalog | None = None) -> "Context":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator, Mapping
 
 from .money import AmountUnit
@@ -85,6 +86,7 @@ _ORDINAL_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 15)
 def strip_ordinal(label: str) -> str:
     """``一、一般公共预算拨款收入`` → ``一般公共预算拨款收入``; ``其中：公务用车购置费`` → ``公务用车购置费``."""
     text = label.strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 
 class AmountUnit(StrEnum):
@@ -33,6 +34,7 @@ _AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(?:[,，]\d{3})+(?:\.\d
 _DASHES = str.maketrans({"−": "-", "－": "-", "，": ",", "．": "."})
 
 
+@lru_cache(maxsize=1 << 16)
 def is_amount(text: str) -> bool:
     """True when ``text`` is a printed number (``1,234.56``, ``-19,000``, ``0``, ``(3.5)``)."""
     t = text.strip().translate(_DASHES)

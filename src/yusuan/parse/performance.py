@@ -61,15 +61,17 @@ def split_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
     return cmp_, num, unit
 
 
+_EXACT_FIELD = {w: name for name, words in _FIELDS for w in words}
+_FIELD_START = re.compile("|".join(f"(?P<{name}>{'|'.join(map(re.escape, words))})" for name, words in _FIELDS))
+
+
 def _field_of(text: str) -> str | None:
     t = squash(text)
-    for name, words in _FIELDS:
-        if t in words:
-            return name
-    for name, words in _FIELDS:
-        if any(t.startswith(w) for w in words):
-            return name
-    return None
+    name = _EXACT_FIELD.get(t)
+    if name is not None:
+        return name
+    m = _FIELD_START.match(t)
+    return m.lastgroup if m else None
 
 
 def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTable | None, int]:

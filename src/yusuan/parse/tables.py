@@ -780,21 +780,36 @@ def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: l
 
 def _locate(table: Table) -> Table:
     """Give every cell its full location (page, table, 序号, column, subject code)."""
-    by_key = {c.key: c for c in table.columns}
+    headers = {c.key: c.header for c in table.columns}
     rows = []
     for r in table.rows:
-        cells = {}
-        for key, cell in r.cells.items():
-            col = by_key.get(key)
-            loc = Location(
-                page=r.page,
-                table=table.id,
-                row=r.seq,
-                column=col.header if col else key,
-                subject_code=r.code,
-                line=r.line,
-                unit_code=table.unit_code,
+        cells = {
+            key: Cell(
+                text=cell.text,
+                value=cell.value,
+                location=Location(
+                    page=r.page,
+                    table=table.id,
+                    row=r.seq,
+                    column=headers.get(key, key),
+                    subject_code=r.code,
+                    line=r.line,
+                    unit_code=table.unit_code,
+                ),
             )
-            cells[key] = Cell(text=cell.text, value=cell.value, location=loc)
-        rows.append(replace(r, cells=cells))
+            for key, cell in r.cells.items()
+        }
+        rows.append(
+            Row(
+                label=r.label,
+                cells=cells,
+                seq=r.seq,
+                code=r.code,
+                side=r.side,
+                codes=r.codes,
+                unit_code=r.unit_code,
+                page=r.page,
+                line=r.line,
+            )
+        )
     return replace(table, rows=tuple(rows))

@@ -77,17 +77,18 @@ def _department(session: Session, org: Org) -> Department:
         d = Department(code=org.department_code, name=org.department_name, region=org.region)
         session.add(d)
         session.flush()
-        search.index(session, "department", d.code, d.name)
+        search.index(session, "department", d.code, d.name, new=True)
     return d
 
 
-def _unit(session: Session, org: Org, dept: Department) -> Unit:
-    u = session.scalar(select(Unit).where(Unit.code == org.unit_code))
+def _unit(session: Session, org: Org, dept: Department, missing: bool = False) -> Unit:
+    """The unit of ``org`` (created when absent; ``missing``: the caller just looked)."""
+    u = None if missing else session.scalar(select(Unit).where(Unit.code == org.unit_code))
     if u is None:
         u = Unit(code=org.unit_code, name=org.unit_name, department_id=dept.id, region=org.region)
         session.add(u)
         session.flush()
-        search.index(session, "unit", u.code, u.name, u.code)
+        search.index(session, "unit", u.code, u.name, u.code, new=True)
     return u
 
 
@@ -143,16 +144,26 @@ def finding_rows(version_id: int, findings: Iterable[Finding]) -> list[dict]:
     return out
 
 
+def severity_counts(findings) -> tuple[int, int, int]:
+    sev = [f.severity for f in findings]
+    return sev.count("error"), sev.count("warning"), sev.count("info")
+
+
 def write_content(session: Session, version: Version, doc: Disclosure, findings: list[Finding],
-                  department: str | None = None, region: str | None = None) -> int:
-    """(Re)write a version's disclosure JSON, findings and tidy cells; returns the cell count."""
-    session.execute(delete(Cell).where(Cell.version_id == version.id))
-    session.execute(delete(FindingRow).where(FindingRow.version_id == version.id))
-    version.disclosure = pack(to_dict(doc))
-    version.errors = sum(1 for f in findings if f.severity == "error")
-    version.warnings = sum(1 for f in findings if f.severity == "warning")
-    version.infos = sum(1 for f in findings if f.severity == "info")
-    version.title = doc.title or ""
+                  department: str | None = None, region: str | None = None, fresh: bool = False) -> int:
+    """(Re)write a version's disclosure JSON, findings and tidy cells; returns the cell count.
+
+    ``fresh``: the version was just created (nothing to delete, JSON already set).
+    """
+    if not fresh:
+        session.execute(delete(Cell).where(Cell.version_id == version.id))
+        session.execute(delete(FindingRow).where(FindingRow.version_id == version.id))
+        version.disclosure = pack(to_dict(doc))
+    counts = severity_counts(findings)
+    if (version.errors, version.warnings, version.infos) != counts:
+        version.errors, version.warnings, version.infos = counts
+    if version.title != (doc.title or ""):
+        version.title = doc.title or ""
     rows = finding_rows(version.id, findings)
     if rows:
         session.connection().execute(FindingRow.__table__.insert(), rows)
@@ -220,22 +231,27 @@ def ingest(
     existing_unit = session.scalar(select(Unit).where(Unit.code == org.unit_code))
     if allowed_unit_ids is not None and (existing_unit is None or existing_unit.id not in allowed_unit_ids):
         raise StoreError(f"无权为单位 {org.unit_code} {org.unit_name} 上传")
-    unit = existing_unit or _unit(session, org, _department(session, org))
+    unit = existing_unit or _unit(session, org, _department(session, org), missing=True)
     phase = doc.phase or "预算"
     document = session.scalar(
         select(Document).where(Document.unit_id == unit.id, Document.year == doc.year, Document.phase == phase)
-    )
-    if document is None:
+    ) if existing_unit is not None else None
+    new_document = document is None
+    if new_document:
         document = Document(unit_id=unit.id, year=doc.year, phase=phase, scope=doc.scope)
         session.add(document)
         session.flush()
-    number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+        number = 1
+    else:
+        number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+    # the first version of a new document, published at once: nothing to supersede
+    direct = status == PUBLISHED and new_document
     version = Version(
         document_id=document.id,
         number=number,
         sha256=digest,
-        status=DRAFT,
-        is_current=False,
+        status=PUBLISHED if direct else DRAFT,
+        is_current=direct,
         title=doc.title or "",
         filename=filename[-300:],
         fmt=fmt,
@@ -243,16 +259,21 @@ def ingest(
         pages=doc.pages or 0,
         uploaded_by=user.id if user else None,
         uploaded_at=now(),
+        published_at=now() if direct else None,
+        reviewed_by=user.id if direct and user else None,
         note=note,
-        disclosure=pack({}),
+        disclosure=pack(to_dict(doc)),
     )
+    version.errors, version.warnings, version.infos = severity_counts(findings)
     session.add(version)
     session.flush()
     session.add(Source(version_id=version.id, data=data))
     record(session, user, "upload", "version", version.id, unit=unit.code, year=doc.year, phase=phase,
            number=number, filename=filename, sha256=digest)
-    if status == PUBLISHED:
-        publish(session, version, user)  # before the cells are written, so they are written current
-    n = write_content(session, version, doc, findings, department, region)
+    if direct:
+        record(session, user, "publish", "version", version.id, supersedes=[])
+    elif status == PUBLISHED:
+        publish(session, version, user, cells=False)  # before the cells are written, so they are written current
+    n = write_content(session, version, doc, findings, department, region, fresh=True)
     return Imported(version.id, document.id, unit.code, unit.name, document.year, phase, number, version.status,
                     True, version.errors, version.warnings, n)

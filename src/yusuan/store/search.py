@@ -39,16 +39,17 @@ def query_grams(q: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-def index(session: Session, kind: str, key: str, *texts: str) -> None:
-    """Add the n-grams of ``texts`` for entity ``(kind, key)`` (existing entries kept)."""
+def index(session: Session, kind: str, key: str, *texts: str, new: bool = False) -> None:
+    """Add the n-grams of ``texts`` for entity ``(kind, key)`` (existing entries kept; ``new``: none exist)."""
     wanted = set()
     for t in texts:
         wanted |= grams(t)
     if not wanted:
         return
-    have = set(session.scalars(select(SearchGram.gram).where(SearchGram.kind == kind, SearchGram.key == key)))
-    for g in sorted(wanted - have):
-        session.add(SearchGram(gram=g, kind=kind, key=key))
+    have = set() if new else set(session.scalars(select(SearchGram.gram).where(SearchGram.kind == kind, SearchGram.key == key)))
+    new = [{"gram": g, "kind": kind, "key": key} for g in sorted(wanted - have)]
+    if new:
+        session.connection().execute(SearchGram.__table__.insert(), new)
 
 
 @dataclass(frozen=True)

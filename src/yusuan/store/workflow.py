@@ -45,8 +45,12 @@ def reject(session: Session, version: Version, user: User | None, reason: str = 
     record(session, user, "reject", "version", version.id, reason=reason)
 
 
-def publish(session: Session, version: Version, user: User | None) -> None:
-    """Make ``version`` the current published version of its document."""
+def publish(session: Session, version: Version, user: User | None, cells: bool = True) -> None:
+    """Make ``version`` the current published version of its document.
+
+    ``cells=False`` when the version's cells are not written yet (``ingest`` writes them
+    afterwards, already current).
+    """
     _require(version, (DRAFT, REVIEW), "发布")
     previous = session.scalars(
         select(Version).where(Version.document_id == version.document_id, Version.is_current.is_(True), Version.id != version.id)
@@ -59,7 +63,8 @@ def publish(session: Session, version: Version, user: User | None) -> None:
     version.is_current = True
     version.published_at = now()
     version.reviewed_by = user.id if user else None
-    session.execute(update(Cell).where(Cell.version_id == version.id).values(is_current=True))
+    if cells:
+        session.execute(update(Cell).where(Cell.version_id == version.id).values(is_current=True))
     record(session, user, "publish", "version", version.id, supersedes=[v.id for v in previous])
 
 

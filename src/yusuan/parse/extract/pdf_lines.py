@@ -5,7 +5,10 @@ Pure geometry, no PDFium: runs are grouped into lines by the middle of their loo
 about half a character, and a gap of about one character joins two runs with a single
 space unless one of them is a number or a code — the same rule the text reader applies
 to a single space (``layout.words_from_text_line``), so the shared table builder sees
-the same picture from a PDF as from its text.
+the same picture from a PDF as from its text.  Two Chinese phrases are never joined
+across a gap: Chinese is set solid, so a gap PDFium marked between them is the border
+of two cells (dense tables leave half a character there), which pdftotext can only
+show as one space.
 
 x is in character cells: points divided by the document's cell width (one Latin letter
 or digit; a CJK glyph is two cells), measured from the page's left edge, so that a table
@@ -25,7 +28,11 @@ _ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---
 #: gaps, in character cells of the page
 JOIN_GAP = 0.45  # closer than this: one word, no space
 SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is involved)
+CJK_JOIN_GAP = 0.25  # between two Chinese characters: closer than this is one word
 LINE_TOLERANCE = 0.4  # baseline bands closer than this fraction of the glyph height: one line
+
+#: characters from here on are CJK (ideographs, kana, hangul, full-width forms)
+_WIDE = "\u2e80"
 
 
 def group_lines(runs: list[Run]) -> list[list[Run]]:
@@ -81,7 +88,17 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                 continue  # the same glyphs drawn twice (fake bold)
             a, b = atom(last.text) is not None, atom(r.text) is not None
             joined = True
-            if gap < join_gap and not (a and b):
+            if last.text[-1] >= _WIDE and r.text[0] >= _WIDE:
+                # Chinese is set solid: a gap PDFium marked between two Chinese phrases
+                # is a cell boundary (``年度绩效 产出指标``); single characters spread
+                # over a cell (``合 计``) are letter-spacing
+                if gap < CJK_JOIN_GAP * cell:
+                    text += r.text
+                elif len(last.text) == 1 or len(r.text) == 1:
+                    text += " " + r.text
+                else:
+                    joined = False
+            elif gap < join_gap and not (a and b):
                 text += r.text
             elif not (a or b):
                 text += " " + r.text
