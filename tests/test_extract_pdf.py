@@ -281,7 +281,14 @@ def _run(text: str, x0: float, y: float = 0.0) -> Run:
         # half a cell apart or less: one word
         ([("项", 0), ("目", 10.5)], ["项目"]),
         # about one cell apart: one word with a space, as pdftotext's single space
-        ([("其中：", 0), ("基本支出", 35)], ["其中： 基本支出"]),
+        ([("IT", 0), ("运维", 15)], ["IT 运维"]),
+        # single Chinese characters spread over a cell are one word
+        ([("合", 0), ("计", 15)], ["合 计"]),
+        # two Chinese phrases apart are two cells, however close (Chinese is set solid)
+        ([("公用经费支出", 0), ("专项业务经费支出", 62.5)], ["公用经费支出", "专项业务经费支出"]),
+        ([("年度绩效", 0), ("产出指标", 45)], ["年度绩效", "产出指标"]),
+        # a Chinese phrase split by PDFium without a real gap is one word
+        ([("一般公共", 0), ("服务支出", 40.5)], ["一般公共服务支出"]),
         # a single space next to a number separates words (as in layout.words_from_text_line)
         ([("201", 0), ("06", 20)], ["201", "06"]),
         ([("60.99", 0), ("60.99", 29)], ["60.99", "60.99"]),
