@@ -177,13 +177,13 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     (a value column's band ends just right of its right-aligned amounts)."""
     out = []
     for i, s in enumerate(slots):
-        left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
-        if i + 1 < len(slots):
-            right = (s.x1 + slots[i + 1].x0) / 2
-        else:
-            right = s.x1 + (_JITTER if s.numeric else 10)
         if s.numeric:
-            right = min(right, s.x1 + _JITTER)
+            # right-aligned amounts: the cell reaches back to the previous column
+            left = slots[i - 1].x1 if i else s.x0 - 6
+            right = s.x1 + _JITTER
+        else:
+            left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
+            right = (s.x1 + slots[i + 1].x0) / 2 if i + 1 < len(slots) else s.x1 + 10
         out.append((left, right))
     return out
 

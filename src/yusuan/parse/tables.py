@@ -174,10 +174,17 @@ def build_table(
         if u is not None:
             amount_unit = amount_unit or u
             rest = re.sub(r"(?:金额)?单位[:：]\s*(?:万元|元)", "", j)
-            if len(rest) < 2 or catalog.is_furniture(rest):
+            if len(rest) < 2:
+                continue
+            if catalog.is_furniture(rest):
+                m = re.match(r"^(?:编制|预算|填报)?(?:单位|部门)(?:名称)?[:：](.+)$", rest)
+                if m:
+                    unit_name = m.group(1)
+                    if not seg.body:
+                        seg.unit_name = unit_name
                 continue
         if catalog.is_furniture(j):
-            m = re.match(r"^(?:编制|预算|填报)?单位(?:名称)?[:：](.+?)(?:(?:金额)?单位[:：].*)?$", j)
+            m = re.match(r"^(?:编制|预算|填报)?(?:单位|部门)(?:名称)?[:：](.+?)(?:(?:金额)?单位[:：].*)?$", j)
             if m:
                 unit_name = m.group(1)
                 if not seg.body:
@@ -356,7 +363,10 @@ def _read_segments(
         if not g_hcols:
             g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
             continue
-        mapping = _match_columns(g_hcols, hcols)
+        if raw.grid or any(h.leaf for h in hcols):
+            mapping = _match_columns(g_hcols, hcols)
+        else:
+            mapping = _match_by_position(g_slots, g_rows, slots)
         used = {i for r in rows for i in r.cells}
         for i, hc in enumerate(hcols):
             if i not in mapping and i in used:
@@ -369,6 +379,37 @@ def _read_segments(
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
     return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues)
+
+
+def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[Slot]) -> dict[int, int]:
+    """A continuation page without a header: its columns are the first page's, shifted.
+
+    pdftotext moves a whole page's columns left or right; find the shift that lines up
+    the value columns' right edges best, then give each column the nearest base column.
+    """
+    used = {i for r in base_rows for i in r.cells}
+    cand = [i for i in range(len(base)) if i in used] or list(range(len(base)))
+    if not other or not cand:
+        return {}
+    shifts = {o.x1 - base[b].x1 for o in other if o.numeric for b in cand if base[b].numeric} or {0.0}
+    best: tuple[float, dict[int, int]] | None = None
+    for shift in shifts:
+        mapping: dict[int, int] = {}
+        cost = 0.0
+        last = -1
+        for j, o in enumerate(other):
+            anchor = (o.x1 if o.numeric else o.x0) - shift
+            options = [b for b in cand if b > last and bool(base[b].numeric) == bool(o.numeric)]
+            if not options:
+                cost += 100
+                continue
+            b = min(options, key=lambda b: abs((base[b].x1 if base[b].numeric else base[b].x0) - anchor))
+            cost += abs((base[b].x1 if base[b].numeric else base[b].x0) - anchor)
+            mapping[j] = b
+            last = b
+        if best is None or cost < best[0]:
+            best = (cost, mapping)
+    return best[1] if best else {}
 
 
 def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[int, int]:

@@ -38,13 +38,21 @@ def _has_cjk(d: Path) -> bool:
         return False
 
 
+def _has_font(d: Path) -> bool:
+    try:
+        return any(p.suffix.lower() in (".ttc", ".otf", ".ttf") for p in d.rglob("*"))
+    except OSError:
+        return False
+
+
 @cache
 def font_dirs() -> tuple[str, ...]:
     env = os.environ.get("YUSUAN_FONT_DIR")
     if env:
-        dirs = tuple(d for d in env.split(os.pathsep) if Path(d).is_dir())
+        dirs = tuple(d for d in env.split(os.pathsep) if Path(d).is_dir() and _has_font(Path(d)))
         if dirs:
             return dirs
+        raise FontMissing(f"YUSUAN_FONT_DIR={env}: no .ttf/.otf/.ttc font there")
     found = [d for d in _KNOWN_DIRS if Path(d).is_dir() and _has_cjk(Path(d))]
     if found:
         return tuple(found)

@@ -17,9 +17,9 @@ from .document import blocks, toc_entries
 
 @cache
 def _env() -> tuple[Environment, str]:
-    root = resources.files(__package__) / "templates"
+    root = resources.files(__package__)  # document.html (Jinja2) and document.css ship as package data
     env = Environment(autoescape=select_autoescape(default=True), trim_blocks=False, lstrip_blocks=False)
-    template = env.from_string((root / "document.html.j2").read_text(encoding="utf-8"))
+    template = env.from_string((root / "document.html").read_text(encoding="utf-8"))
     css = (root / "document.css").read_text(encoding="utf-8")
     env.globals["_template"] = template
     return env, css
