@@ -30,13 +30,19 @@ def template_command(output: str, example: bool) -> None:
 
     data = None
     if example:
-        from pathlib import Path
+        from . import BadInput
+        from .synthetic import example_data
 
-        from . import load_data
-
-        root = Path(__file__).resolve().parents[3]
-        data = load_data(root / "examples" / "luquan-xinfang-2021" / "budget.yaml")
-    write_template(output, data)
+        try:
+            data = example_data()
+        except BadInput as exc:
+            click.echo(f"yusuan: the bundled example is in the source checkout ({exc})", err=True)
+            sys.exit(EXIT_UNREADABLE)
+    try:
+        write_template(output, data)
+    except OSError as exc:
+        click.echo(f"yusuan: {output}: cannot write ({exc.strerror})", err=True)
+        sys.exit(EXIT_UNREADABLE)
     click.echo(f"yusuan: wrote {output}", err=True)
 
 

@@ -330,10 +330,9 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
         header = [_split_header_line(h, catalog) for h in header]
-        if slots_hint is not None and not header:
+        slots = geometric_slots(seg.body, header)
+        if not slots and slots_hint is not None:
             slots = slots_hint
-        else:
-            slots = geometric_slots(seg.body, header)
         if not slots:
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)

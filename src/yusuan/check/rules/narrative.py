@@ -149,8 +149,12 @@ def _matches(amount: Amount, value: Decimal, unit: AmountUnit, step: Decimal) ->
     t_step = convert(step, unit, AmountUnit.YUAN) if step else Decimal(0)
     if a_yuan == t_yuan:
         return True
-    # the narrative may round the table figure to its own precision
-    return abs(a_yuan - t_yuan) <= max(a_step, t_step) / 2
+    # the narrative may round the table figure to its own precision, or cut it off
+    # (上海's 情况说明 print 1,256万元 for 12,565,793元)
+    diff = a_yuan - t_yuan
+    if abs(diff) <= max(a_step, t_step) / 2:
+        return True
+    return t_step < a_step and -a_step < diff <= 0 and abs(t_yuan) >= a_step
 
 
 def _group_for(ctx: Context, doc: Disclosure) -> UnitGroup | None:
