@@ -397,3 +397,28 @@ def test_accounts_and_sessions(store):
         from yusuan.store.schema import SessionRow
 
         assert s.scalar(select(SessionRow.token_hash)) != token  # only the hash is stored
+
+
+def test_import_rules():
+    """store imports only model (ARCHITECTURE.md); web never imports parse directly."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "src" / "yusuan"
+
+    def imported(pkg: str) -> set[str]:
+        out = set()
+        for f in (root / pkg).rglob("*.py"):
+            for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.level:
+                    parts = (node.module or "").split(".")
+                    depth = len(f.relative_to(root).parts) - 1
+                    if node.level > depth:  # reaches above the package: ..x → yusuan.x
+                        out.add(parts[0] if parts[0] else "")
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("yusuan."):
+                    out.add(node.module.split(".")[1])
+                elif isinstance(node, ast.Import):
+                    out |= {a.name.split(".")[1] for a in node.names if a.name.startswith("yusuan.")}
+        return out - {pkg}
+
+    assert imported("store") <= {"model"}, imported("store")
+    assert "parse" not in imported("web"), imported("web")
