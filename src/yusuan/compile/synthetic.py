@@ -28,10 +28,14 @@ _BUREAUS = ("信访局", "司法局", "统计局", "审计局", "民政局", "�
 
 
 def example_data() -> dict[str, Any]:
+    """The bundled example's input (shipped as ``yusuan/examples``; the checkout's otherwise)."""
     from . import load_data
 
-    root = Path(__file__).resolve().parents[3]
-    return load_data(root / "examples" / "luquan-xinfang-2021" / "budget.yaml")
+    rel = Path("luquan-xinfang-2021") / "budget.yaml"
+    here = Path(__file__).resolve().parent.parent / "examples" / rel
+    if here.exists():
+        return load_data(here)
+    return load_data(Path(__file__).resolve().parents[3] / "examples" / rel)
 
 
 def _scale(v: Decimal, f: float) -> Decimal:
