@@ -68,6 +68,7 @@ def display_width(text: str) -> int:
 
 
 _SPLIT_RE = re.compile(r"(?: {2,}|\u3000+|\t+)")
+_YEAR_TAIL_RE = re.compile(r"(?:^|\D)(?:19|20)\d{2}$")
 _ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
 
 
@@ -83,7 +84,8 @@ def _split_single_spaces(text: str) -> list[tuple[int, str]]:
         offset_next = buf_off + len(buf) + 1
         prev_atom = bool(_ATOM_RE.match(buf.split(" ")[-1])) if buf else False
         next_atom = bool(_ATOM_RE.match(part)) if part else False
-        if prev_atom or next_atom:
+        year = bool(_YEAR_TAIL_RE.search(buf)) and part.startswith("年")
+        if (prev_atom or next_atom) and not year:
             out.append((buf_off, buf))
             buf, buf_off = part, offset_next
         else:

@@ -126,7 +126,7 @@ def _unit_line(line: Line) -> tuple[str, str] | None:
     if any(is_amount(w.text) for w in line.words[1:]):
         return None
     m = _UNIT_LINE_RE.match(" ".join(w.text for w in line.words))
-    if m and not is_code(m.group(1)) and re.search(r"[\u4e00-\u9fff]", m.group(2)):
+    if m and not is_code(m.group(1)) and re.search(r"[\u4e00-\u9fff]", m.group(2)) and not m.group(2).startswith(("年", "月")):
         return m.group(1), squash(m.group(2))
     return None
 

@@ -283,3 +283,12 @@ def unit_series(session: Session, unit_id: int, tables: tuple[str, ...], role: s
         .order_by(Cell.year, Cell.table_id, Cell.row_index)
     ).all()
     return [SeriesCell(y, ph, t, code, item, unscale(int(n))) for y, ph, t, code, item, n in rows]
+
+
+def publication_generation(store):
+    """Changes whenever a version is published (and so whenever one is superseded): the newest publication time.
+
+    One lookup in ``ix_versions_published_at``; versions are never unpublished.
+    """
+    with store.read() as s:
+        return s.scalar(select(func.max(Version.published_at)))

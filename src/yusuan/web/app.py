@@ -63,6 +63,9 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    from .pages import PageCache
+
+    app.state.page_cache = PageCache(settings.page_cache_size)
     templates = Jinja2Templates(directory=str(package_dir("templates")))
     templates.env.globals.update(settings=settings, STATUS_NAMES=STATUS_NAMES, ROLE_NAMES=ROLE_NAMES, version=__version__)
     templates.env.filters["money"] = _money

@@ -7,11 +7,13 @@ a template.  Only published versions are shown unless the viewer may read drafts
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..model import plain
@@ -33,6 +35,34 @@ DOWNLOAD_FORMATS = {
 _YEAR_RE = re.compile(r"^(\d{4})(?:\.([a-z]+))?$")
 #: the three items of 三公 and their total (not the 其中 lines under 公务用车)
 _THREE_TOP = re.compile(r"^(?:合计|因公出国|公务用车购置及|公务接待)")
+
+
+class PageCache:
+    """A small LRU of rendered public pages, keyed by URL and publication generation.
+
+    Published versions never change, and the public pages of a unit change only when a
+    version is published; the key includes ``queries.publication_generation`` so a
+    publication (in any worker process) makes every cached page stale at once.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key, body: bytes) -> None:
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 def render(request: Request, name: str, context: dict | None = None, status: int = 200):
@@ -168,11 +198,22 @@ async def unit_year(request: Request, unit_code: str, year_fmt: str, phase: str 
         from .downloads import download
 
         return await download(request, v, unit_code, year, fmt, phase, version)
+    cache: PageCache = request.app.state.page_cache
+    key = None
+    if not v.staff:  # what the public sees changes only when something is published
+        generation = await run_in_threadpool(queries.publication_generation, store)
+        key = (request.url.path, request.url.query, generation)
+        body = cache.get(key)
+        if body is not None:
+            return HTMLResponse(body)
     page = await run_in_threadpool(unit_page_data, store, v, unit_code, year, phase, version)
     if page is None:
         return not_found(request, f"单位 {unit_code} 没有 {year} 年已发布的公开文件")
-    return render(request, "unit.html", {"p": page, "uy": page.uy, "doc": page.doc, "year": year,
+    resp = render(request, "unit.html", {"p": page, "uy": page.uy, "doc": page.doc, "year": year,
                                          "formats": list(DOWNLOAD_FORMATS)})
+    if key is not None:
+        cache.put(key, resp.body)
+    return resp
 
 
 def _group_view(store, cut_dim: str, key: str):

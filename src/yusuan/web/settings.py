@@ -26,4 +26,6 @@ class Settings:
     secure_cookies: bool = False
     #: show the demo accounts on the login page
     demo: bool = False
+    #: rendered public unit pages kept per worker process (0 turns the cache off)
+    page_cache_size: int = 512
     demo_accounts: tuple[tuple[str, str, str], ...] = ()
