@@ -29,6 +29,7 @@ FAMILIES = {
     "completeness": "完整性",
     "catalog": "科目编码与名称",
     "performance": "绩效目标",
+    "input": "预算编制数据（compile 输入）",
 }
 
 RULES: tuple[Rule, ...] = (
@@ -74,6 +75,17 @@ RULES: tuple[Rule, ...] = (
     Rule("subject-name-inconsistent", "error", "catalog", "同一科目在文件中名称不同", "同一文件中，一个科目编码只有一个名称。"),
     # -- performance
     Rule("indicator-unit-mismatch", "warning", "performance", "指标值单位与指标不符", "“率”类指标的指标值应为百分比，而不是人、件等。"),
+    # -- budget input (yusuan compile): located at sheet/row/column of the workbook or YAML section
+    Rule("input-missing", "error", "input", "缺少必填数据", "单位名称、预算年度、支出明细的功能分类科目、资金来源、支出类型和金额（项目支出还有项目名称）必须填写。"),
+    Rule("input-not-a-number", "error", "input", "金额不是数字", "金额、数量、年度单元格应为数字。"),
+    Rule("input-unknown-code", "error", "input", "科目编码无效或没有名称", "功能分类/经济分类科目编码须为 3/5/7 位有效编码，类须在政府收支分类科目中；目录外的款/项须填写科目名称。"),
+    Rule("input-unknown-value", "error", "input", "取值无法识别", "资金来源、支出类型、资产项目等应取规定的名称（如“一般公共预算”“人员经费”）。"),
+    Rule("input-bad-value", "error", "input", "取值不合理", "如经营支出使用财政拨款、年度超出范围、结构不是表格或列表。"),
+    Rule("input-missing-sheet", "error", "input", "缺少工作表", "模板中的“单位信息”“支出明细”工作表必须保留。"),
+    Rule("input-missing-column", "error", "input", "缺少列", "“支出明细”等工作表须有功能分类科目编码、资金来源、支出类型、金额等列（按表头识别）。"),
+    Rule("input-income-mismatch", "error", "input", "收入与支出资金来源不一致", "填报的各项收入 = 支出明细中以该项收入为资金来源的支出之和。"),
+    Rule("input-three-public-below-economic", "error", "input", "“三公”经费小于对应经济科目", "填报的“三公”经费各项 ≥ 支出明细中财政拨款经济科目 30212、31013、30231、30217 之和。"),
+    Rule("input-unknown-field", "warning", "input", "未知字段", "预算数据中的未知字段被忽略（可能是拼写错误）。"),
 )
 
 BY_CODE = {r.code: r for r in RULES}
