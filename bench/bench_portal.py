@@ -199,7 +199,8 @@ def main() -> None:
         agg = "/api/aggregate?cut=year:{y}|table:expenditure_summary|role:total|code_level:1&drilldown={d}"
         scenarios = [
             ("baseline GET /favicon.ico", lambda r: "/favicon.ico"),
-            ("unit page /units/{code}/{year}", lambda r: f"/units/{r.choice(codes)}/{r.choice(years)}"),
+            ("unit page /units/{code}/{year}, random of all", lambda r: f"/units/{r.choice(codes)}/{r.choice(years)}"),
+            ("unit page, 200 popular unit-years (page cache)", lambda r: f"/units/{r.choice(codes[:200])}/{years[-1]}"),
             ("API /api/units/{code}/{year}", lambda r: f"/api/units/{r.choice(codes)}/{r.choice(years)}"),
             ("aggregate, all units, by department", lambda r: agg.format(y=y, d="department")),
             ("aggregate, all units, by 类", lambda r: agg.format(y=y, d="class")),
