@@ -130,13 +130,24 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
         kept_values.append(s)
     first_value = min((s.x0 for s in kept_values), default=float("inf"))
     hwords = [w for ln in header for w in ln.words]
-    kept_texts = []
+    kept_texts: list[Slot] = []
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
         headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
         if inside and (not headed or s.text <= stray):
             continue
         if s.x0 > first_value and s.text <= stray and not headed:
+            continue
+        prev = kept_texts[-1] if kept_texts else None
+        if (
+            prev is not None
+            and s.text <= stray
+            and prev.text > s.text
+            and not any(prev.x0 < v.x0 < s.x0 for v in kept_values)
+        ):
+            # a centred label (收入总计, 合计) in a label column: not a column of its own
+            prev.x1 = max(prev.x1, s.x1)
+            prev.text += s.text
             continue
         kept_texts.append(s)
     return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))

@@ -330,9 +330,10 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
         header = [_split_header_line(h, catalog) for h in header]
-        slots = geometric_slots(seg.body, header)
-        if not slots and slots_hint is not None:
-            slots = slots_hint
+        if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
+            slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
+        else:
+            slots = geometric_slots(seg.body, header)
         if not slots:
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
@@ -354,6 +355,8 @@ def _read_segments(
     g_numbers: dict[int, str] = {}
     g_slots: list[Slot] = []
     prev_slots: list[Slot] | None = None
+    prev_hcols: list[HeaderColumn] = []
+    prev_mapping: dict[int, int] = {}
     for k, seg in enumerate(segments):
         slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog)
         if not hcols and not rows:
@@ -361,9 +364,12 @@ def _read_segments(
         prev_slots = slots
         if not g_hcols:
             g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
+            prev_hcols, prev_mapping = hcols, {j: j for j in range(len(hcols))}
             continue
         if raw.grid or any(h.leaf for h in hcols):
             mapping = _match_columns(g_hcols, hcols)
+        elif len(seg.body) <= _SHORT_PAGE and len(slots) == len(prev_hcols):
+            mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
         else:
             mapping = _match_by_position(g_slots, g_rows, slots)
         used = {i for r in rows for i in r.cells}
@@ -374,10 +380,31 @@ def _read_segments(
                 g_slots.append(slots[i])
         for r in rows:
             g_rows.append(GridRow(r.line, {mapping[i]: t for i, t in r.cells.items() if i in mapping}))
+        prev_hcols, prev_mapping = hcols, mapping
     if not g_hcols:
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
     return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues)
+
+
+_SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
+
+
+def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
+    """The previous page's columns moved by the shift that best fits this page's amounts
+    (pdftotext moves a page's columns as a whole)."""
+    from .grid import is_value
+
+    edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
+    rights = [s.x1 for s in slots if s.numeric]
+    if not edges or not rights:
+        return slots
+    best_shift, best_cost = 0.0, float("inf")
+    for shift in {e - r for e in edges[:40] for r in rights}:
+        cost = sum(min(abs(e - shift - r) for r in rights) for e in edges)
+        if cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and abs(shift) < abs(best_shift)):
+            best_shift, best_cost = shift, cost
+    return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
 
 
 def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[Slot]) -> dict[int, int]:
