@@ -7,7 +7,8 @@ disclosure at all (missing, empty, binary, not a PDF …) raises ``NotADisclosur
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .check import Report, check
@@ -95,6 +96,46 @@ def read(path: str | Path) -> tuple[Disclosure, list[Finding]]:
     if not doc.tables and not doc.amounts and not any(k in doc.title for k in ("预算", "决算")):
         raise NotADisclosure(f"{p}: no budget disclosure found (no tables, no amounts, no 预算/决算 title)")
     return doc, issues
+
+
+_PART_RE = re.compile(r"(?:部门|单位)?(?:预算|决算)?(?:公开)?(?:报表|情况说明|说明)")
+
+
+def companion_key(path: Path) -> str | None:
+    """Documents published as two files (北京: 部门预算报表 + 部门预算情况说明) share a name
+    apart from that word; the key is the name without it (``None`` if the name has none)."""
+    stem = path.stem
+    if not _PART_RE.search(stem):
+        return None
+    return _PART_RE.sub("", stem)
+
+
+def combine(tables: Disclosure, narrative: Disclosure) -> Disclosure:
+    """One disclosure from a tables-only file and its narrative-only companion."""
+    return replace(
+        tables,
+        title=narrative.title or tables.title,
+        issuer=narrative.issuer or tables.issuer,
+        phase=tables.phase or narrative.phase,
+        scope=narrative.scope or tables.scope,
+        year=narrative.year or tables.year,
+        sections=narrative.sections,
+        organisations=narrative.organisations or tables.organisations,
+        performance=tables.performance + narrative.performance,
+        glossary=narrative.glossary or tables.glossary,
+        source=f"{tables.source} + {narrative.source}",
+        pages=tables.pages + narrative.pages,
+        units=tables.units or narrative.units,
+    )
+
+
+def is_tables_only(doc: Disclosure) -> bool:
+    """The tables half of a two-file publication: standard tables, little or no 情况说明."""
+    return sum(1 for t in doc.tables if t.rows and t.numeric) >= 3 and not any("说明" in s.heading for s in doc.sections)
+
+
+def is_narrative_only(doc: Disclosure) -> bool:
+    return not any(t.rows for t in doc.tables) and len(doc.amounts) >= 3
 
 
 def load(path: str | Path) -> Result:
