@@ -100,7 +100,8 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
             anchor = grp[0].x0
             between = any(prev[0].x0 < v.x1 <= anchor + 0.5 and v.numeric for v in slots)
             covering = sum(1 for v in prev if v.x1 > anchor + 0.5)
-            if not between and covering * 2 >= len(prev):
+            indented_codes = all(w.text.isdigit() for w in prev + grp) and anchor - prev[-1].x1 <= 3
+            if not between and (covering * 2 >= len(prev) or indented_codes):
                 prev.extend(grp)
                 continue
         merged.append(grp)
@@ -124,7 +125,11 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     stray = max(2, nlines // 25)
     kept_values = []
     for s in values:
-        host = next((o for o in values if o is not s and o.numeric > s.numeric and o.x0 <= s.x0 and s.x1 <= o.x1), None)
+        # a few amounts that drifted into (or across) a busier value column's span
+        host = next(
+            (o for o in values if o is not s and o.numeric > 2 * s.numeric and _overlap(o.x0, o.x1, s.x0, s.x1) > 0),
+            None,
+        )
         if host is not None and s.numeric <= stray:
             continue
         kept_values.append(s)
@@ -319,7 +324,13 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
     bands = _bands(slots)
     for li, ln in enumerate(header):
         for w in ln.words:
-            hit = [i for i, s in enumerate(slots) if _overlap(w.x0, w.x1, s.x0, s.x1) > 0]
+            # a word spans the columns whose middle it covers; touching a neighbour's
+            # edge does not make it a group header (其中：专项资金列 over one column)
+            hit = [i for i, s in enumerate(slots) if w.x0 <= s.center <= w.x1]
+            if len(hit) <= 1:
+                over = [(_overlap(w.x0, w.x1, s.x0, s.x1), i) for i, s in enumerate(slots)]
+                best = max(over, default=(0, None))
+                hit = [best[1]] if best[0] > 0 else hit
             if not hit:
                 hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
                 if hit[0] is None:

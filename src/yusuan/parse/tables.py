@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from ..catalog import Catalog, TableSpec, clean_header, squash
 from ..model import Cell, Column, Location, Row, Table
@@ -371,7 +372,11 @@ def _read_segments(
         elif len(seg.body) <= _SHORT_PAGE and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
         else:
-            mapping = _match_by_position(g_slots, g_rows, slots)
+            # pdftotext shifts or squeezes the page: take the alignment whose rows add up
+            options = [_match_by_shift(g_slots, g_rows, slots), _match_by_position(g_slots, g_rows, slots)]
+            roles = [catalog.column_role(h.leaf, h.path) if h.leaf else None for h in g_hcols]
+            scores = [_row_score(mp, rows, roles) for mp in options]
+            mapping = options[scores.index(max(scores))]  # ties: the shift
         used = {i for r in rows for i in r.cells}
         for i, hc in enumerate(hcols):
             if i not in mapping and i in used:
@@ -407,12 +412,44 @@ def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
     return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
 
 
-def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[Slot]) -> dict[int, int]:
-    """A continuation page without a header: its columns are the first page's, shifted.
+_PART_ROLES = frozenset(
+    {"basic", "project", "personnel", "public", "operating_expenditure", "remit_superior", "subsidy_affiliated",
+     "general_budget", "gov_fund", "state_capital", "fiscal", "special_account", "business_income",
+     "operating_income", "superior_subsidy", "affiliated_income", "other_income", "carryover"}
+)
 
-    pdftotext moves a whole page's columns left or right; find the shift that lines up
-    the value columns' right edges best, then give each column the nearest base column.
-    """
+
+def _row_score(mapping: dict[int, int], rows: list[GridRow], roles: list[str | None]) -> int:
+    """How many rows add up (合计 = Σ parts) when their cells go to the mapped columns."""
+    score = 0
+    for r in rows:
+        total = None
+        parts: dict[str, Decimal] = {}
+        for i, text in r.cells.items():
+            j = mapping.get(i)
+            if j is None or j >= len(roles) or roles[j] is None:
+                continue
+            try:
+                v = parse_amount(text.replace(" ", ""))
+            except ValueError:
+                continue
+            if v is None:
+                continue
+            if roles[j] == "total":
+                total = v
+            elif roles[j] in _PART_ROLES:
+                parts[roles[j]] = parts.get(roles[j], Decimal(0)) + v
+        if total is None or not parts:
+            continue
+        if "personnel" in parts and "public" in parts:
+            parts.pop("basic", None)
+        if sum(parts.values(), Decimal(0)) == total:
+            score += 1
+    return score
+
+
+def _match_by_shift(base: list[Slot], base_rows: list[GridRow], other: list[Slot]) -> dict[int, int]:
+    """The page's columns are the first page's moved by one shift (the usual pdftotext case)."""
     used = {i for r in base_rows for i in r.cells}
     cand = [i for i in range(len(base)) if i in used] or list(range(len(base)))
     if not other or not cand:
@@ -436,6 +473,68 @@ def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[S
         if best is None or cost < best[0]:
             best = (cost, mapping)
     return best[1] if best else {}
+
+
+def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[Slot]) -> dict[int, int]:
+    """A continuation page without a header: its columns are the first page's, moved.
+
+    pdftotext shifts and squeezes a page's columns, but keeps their order: align the two
+    column sequences in order, value columns with value columns and text with text, by
+    their relative positions on the page.  Neighbouring text columns of the page may
+    fold into one (a centred 合计 label); the first page's empty columns may go unmatched.
+    """
+    used = {i for r in base_rows for i in r.cells}
+    cand = [i for i in range(len(base)) if i in used] or list(range(len(base)))
+    if not other or not cand:
+        return {}
+
+    def rel(slots: list[Slot], idx: list[int]) -> dict[int, float]:
+        xs = [slots[i].x1 if slots[i].numeric else slots[i].x0 for i in idx]
+        lo, hi = min(xs), max(xs)
+        span = (hi - lo) or 1.0
+        return {i: (x - lo) / span for i, x in zip(idx, xs)}
+
+    rb = rel(base, cand)
+    ro = rel(other, list(range(len(other))))
+    n, m = len(cand), len(other)
+    inf = float("inf")
+    skip_base, skip_other = 0.15, 1.0
+    # dp[i][j]: best cost aligning cand[:i] with other[:j]
+    dp = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: dict[tuple[int, int], tuple[int, int, bool]] = {}
+    dp[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c = dp[i][j]
+            if c == inf:
+                continue
+            if i < n and c + skip_base < dp[i + 1][j]:
+                dp[i + 1][j] = c + skip_base
+                back[(i + 1, j)] = (i, j, False)
+            if j < m and c + skip_other < dp[i][j + 1]:
+                dp[i][j + 1] = c + skip_other
+                back[(i, j + 1)] = (i, j, False)
+            if i < n and j < m:
+                b, o = base[cand[i]], other[j]
+                if bool(b.numeric) == bool(o.numeric):
+                    cost = c + abs(rb[cand[i]] - ro[j])
+                    if cost < dp[i + 1][j + 1]:
+                        dp[i + 1][j + 1] = cost
+                        back[(i + 1, j + 1)] = (i, j, True)
+                    # another text column of this page folding into the same base column
+                    if not o.numeric and i > 0 and not base[cand[i - 1]].numeric:
+                        fold = c + abs(rb[cand[i - 1]] - ro[j]) + 0.05
+                        if fold < dp[i][j + 1] and (i, j) in back and back[(i, j)][2]:
+                            dp[i][j + 1] = fold
+                            back[(i, j + 1)] = (i, j, True)
+    mapping: dict[int, int] = {}
+    i, j = n, m
+    while (i, j) in back:
+        pi, pj, matched = back[(i, j)]
+        if matched and pj == j - 1:
+            mapping[j - 1] = cand[pi] if pi < i else cand[i - 1]
+        i, j = pi, pj
+    return mapping
 
 
 def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[int, int]:
@@ -489,7 +588,28 @@ def _split_header_line(line: Line, catalog: Catalog) -> Line:
             if p.strip():
                 words.append(Word(p, x, x + len(p)))
             x += len(p) + 1
-    return Line(words=words, page=line.page, lineno=line.lineno, text=line.text)
+    # letter-spaced headers (收   入, 项   目, 合      计) are one word
+    joined: list[Word] = []
+    for w in words:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and len(w.text) == 1
+            and _CJK_RE.match(w.text)
+            and _CJK_RE.match(prev.text[-1])
+            and not (w.text in _CODE_LEVELS and prev.text[-1] in _CODE_LEVELS)
+            and (len(prev.text) == 1 or prev.text.endswith(tuple(_SPACED_TAILS)))
+            and w.x0 - prev.x1 <= 8
+        ):
+            joined[-1] = Word(prev.text + w.text, prev.x0, w.x1)
+        else:
+            joined.append(w)
+    return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_SPACED_TAILS = ("资金性",)
+_CODE_LEVELS = frozenset("类款项")
 
 
 def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:

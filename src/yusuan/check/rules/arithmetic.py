@@ -98,7 +98,7 @@ def _row_identities(table: Table, side: str | None, step: Decimal) -> Iterable[F
     carry = [c.key for c in table.columns if c.side == side and c.role and c.role.startswith("carryover")]
     carry_total = table.key_for("carryover.subtotal", side) or table.key_for("carryover.total", side)
     carry_top = [k for k in carry if (table.column(k).role == "carryover")]
-    extra_income = _keys(table, ("non_fiscal_balance",), side)
+    extra_income = _keys(table, ("non_fiscal_balance", "prior_account_balance"), side)
     three = _keys(table, THREE_PUBLIC_PARTS, side)
     vehicle = table.key_for("vehicle", side)
     vparts = _keys(table, VEHICLE_PARTS, side)

@@ -61,6 +61,76 @@ def group_lines(runs: list[Run]) -> list[list[Run]]:
     return lines
 
 
+#: a label that starts a row of its own (ordinal, subject code, total)
+_NEW_ROW_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{3}|其中|合\s*计|总\s*计|小\s*计)")
+_VALUE_RE = re.compile(r"^(?:[-−]?\(?[\d,，]+(?:\.\d+)?\)?%?|[-—－/]+)$")
+
+
+def merge_wrapped(lines: list[list[Run]], cell: float) -> list[list[Run]]:
+    """A row whose labels wrap onto two lines, with the rest of the row centred between.
+
+    ``其他工资福利支`` / ``30199  50501  工资福利支出  27.60`` / ``出``: three lines, as
+    pdftotext shows them.  When a line stands midway between two label lines that are
+    one line pitch apart (closer than two rows can be), the lower label fragments each
+    continue an upper one in its column, none is a number or starts a row of its own
+    (ordinal, code, total), and nothing on the middle line stands in their columns,
+    the three lines are one table row: each label is joined and the row keeps its
+    codes and amounts.
+    """
+    out: list[list[Run]] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if i + 2 < n:
+            merged = _merge_triple(lines[i], lines[i + 1], lines[i + 2], cell)
+            if merged is not None:
+                out.append(merged)
+                i += 3
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _merge_triple(a: list[Run], b: list[Run], c: list[Run], cell: float) -> list[Run] | None:
+    h = max(max(r.bottom - r.top for r in a), max(r.bottom - r.top for r in c))
+    ma = sum(r.top + r.bottom for r in a) / (2 * len(a))
+    mb = sum(r.top + r.bottom for r in b) / (2 * len(b))
+    mc = sum(r.top + r.bottom for r in c) / (2 * len(c))
+    if not (0 < mc - ma <= 1.5 * h and abs(mb - (ma + mc) / 2) <= 0.3 * h):
+        return None
+    if any(_VALUE_RE.match(r.text) for r in a) or any(_VALUE_RE.match(r.text) or _NEW_ROW_RE.match(r.text) for r in c):
+        return None
+    joined: dict[int, list[Run]] = {}
+    for r in c:
+        k = _column_of(r, a, cell)
+        if k is None:
+            return None
+        joined.setdefault(k, []).append(r)
+    margin = 0.5 * cell
+    for r in b:
+        if any(r.x0 < o.x1 + margin and o.x0 < r.x1 + margin for o in (*a, *c)):
+            return None
+    merged: list[Run] = []
+    for k, r in enumerate(a):
+        tail = joined.get(k)
+        if tail:
+            r = Run(r.text + "".join(t.text for t in tail), min(r.x0, *(t.x0 for t in tail)), max(r.x1, *(t.x1 for t in tail)), r.top, r.bottom, r.start)
+        merged.append(r)
+    return sorted(merged + list(b), key=_x0)
+
+
+def _column_of(r: Run, above: list[Run], cell: float) -> int | None:
+    """The upper run whose column ``r`` stands in (overlapping it, or starting within
+    two cells of it)."""
+    best, best_ov = None, -2.0 * cell
+    for k, o in enumerate(above):
+        ov = min(r.x1, o.x1) - max(r.x0, o.x0)
+        if ov > best_ov:
+            best, best_ov = k, ov
+    return best
+
+
 def _mid2(r: Run) -> float:
     return r.top + r.bottom
 
@@ -122,7 +192,7 @@ def to_lines(runs: list[Run], page: int, first_lineno: int, cell: float, unit: f
     """One page's runs → ``Line`` values numbered from ``first_lineno``."""
     out: list[Line] = []
     n = first_lineno
-    for group in group_lines(runs):
+    for group in (merge_wrapped(group_lines(runs), cell) if not __import__("os").environ.get("NOMERGE") else group_lines(runs)):
         words, text = make_words(group, cell, unit, origin)
         indent = " " * max(0, int(round(words[0].x0)))
         out.append(Line(words=words, page=page, lineno=n, text=indent + text))
