@@ -36,11 +36,14 @@ class Line:
     page: int
     lineno: int
     text: str = ""
+    _joined: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def joined(self) -> str:
         """The line's words joined without spaces (for title and keyword matching)."""
-        return "".join(w.text for w in self.words).replace(" ", "").replace("\u3000", "")
+        if self._joined is None:
+            self._joined = "".join(w.text for w in self.words).replace(" ", "").replace("\u3000", "")
+        return self._joined
 
     @property
     def is_blank(self) -> bool:
@@ -105,20 +108,19 @@ def words_from_text_line(text: str) -> list[Word]:
     or code (``2,106.66 2,106.66``, ``201 06 01``).
     """
     words: list[Word] = []
-    if not text.strip():
-        return words
-    pos = 0
-    for m in list(_SPLIT_RE.finditer(text)) + [None]:
-        end = m.start() if m else len(text)
-        chunk = text[pos:end]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            for off, piece in _split_single_spaces(chunk.strip()):
-                start = pos + lead + off
-                words.append(Word(piece, float(start), float(start + len(piece))))
-        if m:
-            pos = m.end()
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group()
+        start = m.start()
+        if " " in tok and _ATOM_CHAR_RE.search(tok):
+            for off, piece in _split_single_spaces(tok):
+                words.append(Word(piece, float(start + off), float(start + off + len(piece))))
+        else:
+            words.append(Word(tok, float(start), float(start + len(tok))))
     return words
+
+
+_TOKEN_RE = re.compile(r"[^ \t\u3000]+(?: [^ \t\u3000]+)*")
+_ATOM_CHAR_RE = re.compile(r"[\d-]")
 
 
 def words_from_tab_line(text: str) -> list[Word]:

@@ -74,6 +74,15 @@ def _field_of(text: str) -> str | None:
     return m.lastgroup if m else None
 
 
+def _nearest(cols: list[tuple[str, float]], x: float) -> str:
+    best, dist = cols[0][0], abs(cols[0][1] - x)
+    for name, cx in cols[1:]:
+        d = abs(cx - x)
+        if d < dist:
+            best, dist = name, d
+    return best
+
+
 def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTable | None, int]:
     """Read a 绩效目标表 region; returns the table and how many lines it used."""
     lines = region.lines
@@ -112,13 +121,13 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
             used += 1
             continue
         j = ln.joined
-        if catalog.match_title(ln.text) or (len(ln.words) == 1 and len(j) > 40 and re.search(r"[。；]", j) and len(rows) > 2):
+        if ("表" in j and catalog.match_title(ln.text)) or (len(ln.words) == 1 and len(j) > 40 and re.search(r"[。；]", j) and len(rows) > 2):
             break
         if re.match(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)", j) and len(ln.words) == 1:
             break
         cells: dict[str, str] = {}
         for w in ln.words:
-            name = min(cols, key=lambda c: abs(c[1] - w.x0))[0]
+            name = _nearest(cols, w.x0)
             cells[name] = f"{cells[name]}{w.text}" if name in cells else w.text
         new_row = "level3" in cells or "level1" in cells or "level2" in cells
         if not new_row and rows:

@@ -81,8 +81,10 @@ def _grid(g: Grid, width: str = "100%") -> str:
     if g.table_id in ("performance_targets", "organisations"):
         total = sum(g.widths) or 1
         cols = ", ".join(f"{w / total * 100:.2f}%" for w in (g.widths or [1] * g.ncols))
+        size = 8.0
     else:
-        cols = ", ".join(_widths(g))
+        widths, size = _widths(g)
+        cols = ", ".join(widths)
     parts = [f"table(columns: ({cols},)"]
     if g.header:
         head = [_cell(c, True, True) for row in g.header for c in row if c is not None]
@@ -93,7 +95,8 @@ def _grid(g: Grid, width: str = "100%") -> str:
         for c in row:
             if c is not None:
                 parts.append(_cell(c, c.kind == "head", c.kind == "head"))
-    return ",\n  ".join(parts) + ")"
+    table = ",\n  ".join(parts) + ")"
+    return table if size == 8.0 else f"text(size: {size:.2f}pt, {table})"
 
 
 def _text_width(text: str, size: float) -> float:
@@ -101,39 +104,32 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E80 else size * 0.56 for ch in text)
 
 
-def _widths(g: Grid, page: float = 750.0) -> list[str]:
-    """Column widths in points: names first get what they need (a wrapped name is read as
-    two rows); headers of numbers may wrap onto two lines, never inside a number; columns
-    keep a clear gap (a reader of the PDF finds columns by the gaps between them)."""
+def _widths(g: Grid, page: float = 750.0) -> tuple[list[str], float]:
+    """Column widths in points and the table's font size.
+
+    Every header and every amount stays on one line (a reader of the PDF joins a wrapped
+    header wrongly and finds columns by the gaps between them): columns take their natural
+    width plus a clear gap, names take the rest; a table too wide for the page is set in a
+    smaller size (down to 5.5 pt) before a name wraps."""
     n = g.ncols
-    head = [0.0] * n
-    body = [0.0] * n
+    need = [0.0] * n  # at 8 pt
     for row in g.header:
         for j, c in enumerate(row):
             if c is not None and c.colspan == 1:
-                head[j] = max(head[j], _text_width(c.text, 8.5))
+                need[j] = max(need[j], _text_width(c.text, 8.5))
     for row in g.body:
         for j, c in enumerate(row):
             if c is not None and c.colspan == 1:
-                body[j] = max(body[j], _text_width(c.text, 8) + 8 * c.indent)
+                need[j] = max(need[j], _text_width(c.text, 8) + 8 * c.indent)
     for j, t in enumerate(g.numbers or ()):
-        body[j] = max(body[j], _text_width(t, 8))
-    flex = [j for j, k in enumerate(g.kinds) if k in ("label", "text")]
-    fixed = [j for j in range(n) if j not in flex]
-    label = {j: min(max(body[j], head[j]) + 12, page * 0.45) for j in flex}
-    full = {j: max(body[j], head[j]) + 16 for j in fixed}
-    low = {j: max(body[j], head[j] / 2 + 8.5) + 16 for j in fixed}
-    room = page - sum(label.values())
-    if sum(full.values()) <= room:
-        widths = full
-    elif sum(low.values()) <= room:
-        extra = room - sum(low.values())
-        slack = sum(full[j] - low[j] for j in fixed) or 1
-        widths = {j: low[j] + extra * (full[j] - low[j]) / slack for j in fixed}
-    else:
-        scale = max(0.6, (page - 60 * len(flex)) / max(sum(low.values()), 1))
-        widths = {j: low[j] * min(1.0, scale) for j in fixed}
-    return [f"{widths[j]:.1f}pt" if j in widths else "1fr" for j in range(n)]
+        need[j] = max(need[j], _text_width(t, 8))
+    flex = {j for j, k in enumerate(g.kinds) if k in ("label", "text")}
+    gap = 14.0
+    label_cap = page * 0.4
+    total = sum(min(need[j], label_cap) if j in flex else need[j] for j in range(n)) + gap * n
+    scale = 1.0 if total <= page else max(5.5 / 8, page / total)
+    widths = [f"{(need[j] * scale + gap):.1f}pt" if j not in flex else "1fr" for j in range(n)]
+    return widths, round(8 * scale, 2)
 
 
 def _meta_call(g: Grid) -> str:

@@ -116,6 +116,26 @@ def _specs(t: Table) -> list[Spec]:
     return specs
 
 
+def _lone_groups_dropped(specs: list[Spec]) -> list[Spec]:
+    """A group over a single column is left out: printed, it would be read back as part of
+    that column's header (``支出预算`` + ``项目支出``), which is not what the table says."""
+    from dataclasses import replace
+
+    out = list(specs)
+    changed = True
+    while changed:
+        changed = False
+        for j, s in enumerate(out):
+            for k in range(len(s.path) - 1):
+                prefix = s.path[: k + 1]
+                shared = any(0 <= i < len(out) and i != j and out[i].path[: k + 1] == prefix and len(out[i].path) > k + 1 for i in (j - 1, j + 1))
+                if not shared:
+                    out[j] = replace(s, path=s.path[:k] + s.path[k + 1 :])
+                    changed = True
+                    break
+    return out
+
+
 def _header(specs: list[Spec]) -> list[list[GCell | None]]:
     depth = max(len(s.path) for s in specs)
     n = len(specs)
@@ -229,7 +249,7 @@ def _body(t: Table, specs: list[Spec]) -> list[list[GCell | None]]:
 
 
 def table_grid(doc: Disclosure, t: Table) -> Grid:
-    specs = _specs(t)
+    specs = _lone_groups_dropped(_specs(t))
     return Grid(
         title=_title(t),
         meta=meta_lines(doc, t),

@@ -30,10 +30,12 @@ _WS = re.compile(r"[ \t\r\n\f\u00a0\u2002\u2003\u3000]+")
 _BREAK = re.compile(r"page-break-(?:before|after)\s*:\s*always|break-(?:before|after)\s*:\s*page", re.I)
 
 
+_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def _clean(text: str) -> str:
-    t = _WS.sub(" ", text).strip()
-    # a line wrap inside Chinese text is not a space
-    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", t)
+    # a line wrap of the HTML source inside Chinese text is not a space (a typed space is)
+    return _WS.sub(" ", _WRAP.sub("", text)).strip()
 
 
 class _Walker:

@@ -192,7 +192,7 @@ def to_lines(runs: list[Run], page: int, first_lineno: int, cell: float, unit: f
     """One page's runs → ``Line`` values numbered from ``first_lineno``."""
     out: list[Line] = []
     n = first_lineno
-    for group in (merge_wrapped(group_lines(runs), cell) if not __import__("os").environ.get("NOMERGE") else group_lines(runs)):
+    for group in merge_wrapped(group_lines(runs), cell):
         words, text = make_words(group, cell, unit, origin)
         indent = " " * max(0, int(round(words[0].x0)))
         out.append(Line(words=words, page=page, lineno=n, text=indent + text))
