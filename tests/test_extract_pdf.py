@@ -229,10 +229,17 @@ def test_one_row_with_a_baseline_jitter_is_one_line(tmp_path):
     assert [[w[0] for w in ln] for ln in lines] == [["行政运行", "1,234.56", "99.00"], ["下一行"]]
 
 
-def test_two_header_lines_a_third_of_a_line_apart_stay_apart(tmp_path):
-    items = [(50, 400, "事业单位", 10), (200, 394, "合计", 10), (50, 388, "经营收入", 10)]
+def test_header_lines_a_third_of_a_line_apart_stay_apart():
+    runs = [_run("事业单位", 50, 400), _run("合计", 200, 406), _run("经营收入", 50, 412)]
+    assert [[r.text for r in ln] for ln in group_lines(runs)] == [["事业单位"], ["合计"], ["经营收入"]]
+
+
+def test_a_header_cell_wrapped_around_its_row_is_one_cell(tmp_path):
+    """``事业单位`` / ``合计 … 其他收入`` / ``经营收入``: a header cell of two lines beside
+    one-line cells centred on it (``2026_上海交通职业技术学院`` 收入预算总表)."""
+    items = [(250, 400, "事业单位", 10), (50, 394, "合计", 10), (150, 394, "事业收入", 10), (350, 394, "其他收入", 10), (250, 388, "经营收入", 10)]
     lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
-    assert [[w[0] for w in ln] for ln in lines] == [["事业单位"], ["合计"], ["经营收入"]]
+    assert [[w[0] for w in ln] for ln in lines] == [["合计", "事业收入", "事业单位经营收入", "其他收入"]]
 
 
 @pytest.mark.parametrize(
@@ -254,6 +261,29 @@ def test_rotated_pages_read_along_their_lines(tmp_path, angle, rotate, size):
     lines = words(extract(write(tmp_path, make_pdf([{"width": w, "height": h, "rotate": rotate, "angle": angle, "items": placed}]))))
     assert [[(t, x0) for t, x0, _ in ln] for ln in lines] == [[("Item", 10.0), ("Total", 40.0)], [("General services", 10.0), ("1,234.56", 46.0)]]
     assert all(len(t) <= x1 - x0 <= len(t) + 1 for ln in lines for t, x0, x1 in ln)
+
+
+def test_a_label_wrapped_around_its_centred_row_is_one_row(tmp_path):
+    """``其他工资福利`` / ``30199 … 27.60`` / ``支出``: the cell's two label lines stand one
+    line pitch apart, the rest of the row is centred between them."""
+    items = [
+        (50, 400, "其他工资福利", 10), (20, 394, "30199", 10), (250, 394, "27.60", 10), (50, 388, "支出", 10),
+        # the next row: a full label, 18 pt below
+        (20, 370, "30201", 10), (50, 370, "办公费", 10), (250, 370, "0.68", 10),
+    ]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["30199", "其他工资福利支出", "27.60"], ["30201", "办公费", "0.68"]]
+    assert [ln.lineno for ln in extract(tmp_path / "doc.pdf").lines] == [1, 2]
+
+
+def test_separate_rows_are_not_merged(tmp_path):
+    # three rows one pitch apart; the middle holds amounts, the lower label starts a row
+    items = [
+        (50, 400, "一、一般公共服务", 10), (50, 388, "二、外交支出", 10), (250, 394, "1.00", 10),
+        (50, 360, "其他收入", 10), (250, 348, "2.00", 10), (50, 336, "合计", 10),
+    ]
+    lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
+    assert [[w[0] for w in ln] for ln in lines] == [["一、一般公共服务"], ["1.00"], ["二、外交支出"], ["其他收入"], ["2.00"], ["合计"]]
 
 
 def test_text_off_the_page_is_dropped(tmp_path):
