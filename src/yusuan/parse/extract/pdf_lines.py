@@ -77,28 +77,31 @@ def merge_wrapped(lines: list[list[Run]], cell: float) -> list[list[Run]]:
     the three lines are one table row: each label is joined and the row keeps its
     codes and amounts.
     """
+    n = len(lines)
+    if n < 3:
+        return lines
+    # middle (doubled) and glyph height of each line, once
+    mid2 = [sum(r.top + r.bottom for r in ln) / len(ln) for ln in lines]
+    height = [max(r.bottom - r.top for r in ln) for ln in lines]
     out: list[list[Run]] = []
     i = 0
-    n = len(lines)
     while i < n:
         if i + 2 < n:
-            merged = _merge_triple(lines[i], lines[i + 1], lines[i + 2], cell)
-            if merged is not None:
-                out.append(merged)
-                i += 3
-                continue
+            h = height[i] if height[i] > height[i + 2] else height[i + 2]
+            pitch2 = mid2[i + 2] - mid2[i]
+            if 0 < pitch2 <= 3.0 * h and abs(2 * mid2[i + 1] - mid2[i] - mid2[i + 2]) <= 1.2 * h:
+                merged = _merge_triple(lines[i], lines[i + 1], lines[i + 2], cell)
+                if merged is not None:
+                    out.append(merged)
+                    i += 3
+                    continue
         out.append(lines[i])
         i += 1
     return out
 
 
 def _merge_triple(a: list[Run], b: list[Run], c: list[Run], cell: float) -> list[Run] | None:
-    h = max(max(r.bottom - r.top for r in a), max(r.bottom - r.top for r in c))
-    ma = sum(r.top + r.bottom for r in a) / (2 * len(a))
-    mb = sum(r.top + r.bottom for r in b) / (2 * len(b))
-    mc = sum(r.top + r.bottom for r in c) / (2 * len(c))
-    if not (0 < mc - ma <= 1.5 * h and abs(mb - (ma + mc) / 2) <= 0.3 * h):
-        return None
+    """``a`` + ``b`` + ``c`` as one line, or ``None`` (geometry already checked)."""
     if any(_VALUE_RE.match(r.text) for r in a) or any(_VALUE_RE.match(r.text) or _NEW_ROW_RE.match(r.text) for r in c):
         return None
     joined: dict[int, list[Run]] = {}
