@@ -321,10 +321,20 @@ def _column_numbers(lines: list[Line], slots: list[Slot], grid: bool) -> dict[in
     return numbers
 
 
+#: a table line with more words, or a table with more columns, is not a disclosure table
+#: (a pathological or hostile file); bounding them keeps the layout work linear
+MAX_WORDS_PER_LINE = 120
+MAX_COLUMNS = 80
+
+
 def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog):
+    if any(len(ln.words) > MAX_WORDS_PER_LINE for ln in seg.body + seg.header):
+        return [], [], [], {}
     header = [h for h in seg.header if not is_column_numbers(h)]
     if raw.grid:
         nslots = 1 + int(max((w.x0 for ln in header + seg.body for w in ln.words), default=0))
+        if nslots > MAX_COLUMNS:
+            return [], [], [], {}
         slots = [Slot(float(i), float(i) + 0.99) for i in range(nslots)]
         cells = header_cells_grid(header, nslots)
         hcols = resolve_columns(cells, slots, catalog, geometric=False)
@@ -335,6 +345,8 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
             slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
         else:
             slots = geometric_slots(seg.body, header)
+        if len(slots) > MAX_COLUMNS:
+            return [], [], [], {}
         if not slots:
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
