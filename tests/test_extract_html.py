@@ -59,8 +59,9 @@ def test_a_published_page_parses(tmp_path):
 
 
 def test_nested_and_empty(tmp_path):
-    raw = read_html("<table><tr><td><p>甲</p><p>乙</p></td><td>1</td></tr></table>", "x")
-    assert _lines(raw) == [[("甲乙", 0), ("1", 1)]]  # a line wrap inside Chinese text is no space
+    raw = read_html("<table><tr><td><p>甲</p><p>乙</p></td><td>合 计</td><td>一般公共\n      服务支出</td></tr></table>", "x")
+    # nested blocks in a cell: one word; a typed space stays; a source line wrap in Chinese text goes
+    assert _lines(raw) == [[("甲 乙", 0), ("合 计", 1), ("一般公共服务支出", 2)]]
     empty = tmp_path / "e.html"
     empty.write_text("<html><body>  </body></html>", encoding="utf-8")
     with pytest.raises(NotADisclosure):

@@ -126,8 +126,9 @@ def _widths(g: Grid, page: float = 750.0) -> tuple[list[str], float]:
     flex = {j for j, k in enumerate(g.kinds) if k in ("label", "text")}
     gap = 14.0
     label_cap = page * 0.4
-    total = sum(min(need[j], label_cap) if j in flex else need[j] for j in range(n)) + gap * n
-    scale = 1.0 if total <= page else max(5.5 / 8, page / total)
+    total = sum(min(need[j], label_cap) + (6 if j in flex else 0) for j in range(n))
+    room = page - gap * n
+    scale = 1.0 if total <= room else max(5.5 / 8, room / total)
     widths = [f"{(need[j] * scale + gap):.1f}pt" if j not in flex else "1fr" for j in range(n)]
     return widths, round(8 * scale, 2)
 
