@@ -257,6 +257,7 @@ def best_slot(word: Word, slots: list[Slot]) -> int:
 
 
 def _cost(w: Word, value: bool, s: Slot) -> float:
+    """How badly word ``w`` fits slot ``s`` (the rule; ``_costs`` is its fast form)."""
     if value:
         if s.numeric:
             return abs(w.x1 - s.x1)
@@ -271,6 +272,54 @@ def _cost(w: Word, value: bool, s: Slot) -> float:
     return 10.0 + abs(w.center - s.center)
 
 
+#: the slot kinds ``_cost`` tells apart, seen from an amount and from a text word
+_NUMERIC, _TEXT, _EMPTY = 0, 1, 2
+
+#: an assignment whose every word fits its best slot better than any other by more than
+#: this (in character cells) cannot be beaten by a path the float sums could favour
+_MARGIN = 1e-6
+
+
+class _SlotTable:
+    """The slots of one table page, with what ``_cost`` reads of them computed once."""
+
+    __slots__ = ("slots", "for_value", "for_text")
+
+    def __init__(self, slots: list[Slot]) -> None:
+        self.slots = slots
+        # (kind, x0, x1, centre) as an amount sees the slot, and as a text word does
+        self.for_value = [
+            (_NUMERIC if s.numeric else _TEXT if s.text else _EMPTY, s.x0, s.x1, (s.x0 + s.x1) / 2) for s in slots
+        ]
+        self.for_text = [
+            (_TEXT if s.text else _NUMERIC if s.numeric else _EMPTY, s.x0, s.x1, (s.x0 + s.x1) / 2) for s in slots
+        ]
+
+    def costs(self, w: Word, value: bool) -> list[float]:
+        """``[_cost(w, value, s) for s in slots]`` without a call per slot."""
+        x0, x1 = w.x0, w.x1
+        c = (x0 + x1) / 2
+        out = []
+        if value:
+            for kind, s0, s1, sc in self.for_value:
+                if kind == _NUMERIC:
+                    out.append(abs(x1 - s1))
+                elif kind == _TEXT:
+                    out.append(40.0 + abs(x0 - s0))
+                else:
+                    out.append(8.0 + abs(c - sc))
+        else:
+            for kind, s0, s1, sc in self.for_text:
+                if kind == _TEXT:
+                    d = x0 - s0
+                    out.append(d if d >= -1 else 6.0 - 2 * d)
+                elif kind == _NUMERIC:
+                    out.append(30.0 + min(abs(x1 - s1), abs(x0 - s0)))
+                else:
+                    out.append(10.0 + abs(c - sc))
+        return out
+
+
 def assign_line(line: Line, slots: list[Slot]) -> dict[int, str]:
     """Put a data line's words into slots, in order (a monotone alignment).
 
@@ -278,42 +327,92 @@ def assign_line(line: Line, slots: list[Slot]) -> dict[int, str]:
     its left edge) such that the order of words is kept; consecutive text words may share
     a slot (a label broken by wide spaces), amounts never do.
     """
-    words = line.words
-    n, m = len(words), len(slots)
+    return assign_lines([line], slots)[0]
+
+
+def assign_lines(lines: list[Line], slots: list[Slot]) -> list[dict[int, str]]:
+    """``assign_line`` for every line of a table page (the slots are prepared once)."""
+    table = _SlotTable(slots)
+    return [_assign(line.words, table) for line in lines]
+
+
+def _assign(words: list[Word], table: _SlotTable) -> dict[int, str]:
+    n, m = len(words), len(table.slots)
     if not n or not m:
         return {}
     vals = [is_value(w.text) for w in words]
+    costs = [table.costs(w, v) for w, v in zip(words, vals)]
+    path = _greedy_path(costs, vals)
+    if path is None:
+        path = _monotone_path(costs, vals)
+        if path is None:
+            return {best_slot(w, table.slots): w.text for w in words}
+    cells: dict[int, str] = {}
+    for w, j in zip(words, path):
+        cells[j] = f"{cells[j]} {w.text}" if j in cells else w.text
+    return cells
+
+
+def _greedy_path(costs: list[list[float]], vals: list[bool]) -> list[int] | None:
+    """Each word's own best slot, when that is already a monotone alignment.
+
+    Then it is the alignment ``_monotone_path`` finds (no path can cost less), provided
+    every word's best slot wins by a margin (with a near tie the search decides).  Most
+    table lines are like that; the search is for the rest.
+    """
+    path = []
+    prev = -1
+    for i, row in enumerate(costs):
+        best = min(row)
+        j = row.index(best)
+        if j < prev or (j == prev and (vals[i] or vals[i - 1])):
+            return None
+        limit = best + _MARGIN
+        for k, c in enumerate(row):
+            if c <= limit and k != j:
+                return None
+        path.append(j)
+        prev = j
+    return path
+
+
+def _monotone_path(costs: list[list[float]], vals: list[bool]) -> list[int] | None:
+    """The cheapest order-keeping assignment (``None`` when there is none).
+
+    ``best[j]``: the cheapest assignment of the words so far with the last one in slot
+    ``j``.  A word goes to a slot right of the previous word's, or to the same slot when
+    both are text (ties: the leftmost slot, the earlier predecessor).
+    """
+    n, m = len(costs), len(costs[0])
     inf = float("inf")
-    prev = [_cost(words[0], vals[0], s) for s in slots]
+    prev = list(costs[0])
     back: list[list[int]] = [[-1] * m]
     for i in range(1, n):
+        row = costs[i]
         cur = [inf] * m
         arg = [-1] * m
         best, best_k = inf, -1
         joinable = not vals[i] and not vals[i - 1]
         for j in range(m):
-            c = _cost(words[i], vals[i], slots[j])
             cand, k = best, best_k
-            if joinable and prev[j] < cand:
-                cand, k = prev[j], j
+            pj = prev[j]
+            if joinable and pj < cand:
+                cand, k = pj, j
             if cand < inf:
-                cur[j] = cand + c
+                cur[j] = cand + row[j]
                 arg[j] = k
-            if prev[j] < best:
-                best, best_k = prev[j], j
+            if pj < best:
+                best, best_k = pj, j
         prev = cur
         back.append(arg)
     j = min(range(m), key=prev.__getitem__)
     if prev[j] == inf:
-        return {best_slot(w, slots): w.text for w in words}
+        return None
     path = [0] * n
     for i in range(n - 1, -1, -1):
         path[i] = j
         j = back[i][j]
-    cells: dict[int, str] = {}
-    for w, j in zip(words, path):
-        cells[j] = f"{cells[j]} {w.text}" if j in cells else w.text
-    return cells
+    return path
 
 
 # --------------------------------------------------------------------------- headers

@@ -22,7 +22,7 @@ from .grid import (
     best_slot,
     HeaderColumn,
     Slot,
-    assign_line,
+    assign_lines,
     geometric_slots,
     header_cells_geometric,
     header_cells_grid,
@@ -351,7 +351,7 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
-        rows = [GridRow(ln, assign_line(ln, slots)) for ln in seg.body]
+        rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..layout import Line, RawDocument, words_from_tab_line, words_from_text_line
+from ..layout import Line, RawDocument, Word, words_from_tab_line, words_from_text_line
 
 _PAGE_BREAK_RE = re.compile(r"^\s*-{2,}\s*PAGE[_ ]?BREAK\s*-{2,}\s*$", re.I)
 
@@ -40,22 +40,34 @@ def read_text(text: str, source: str = "<text>") -> RawDocument:
     grid = tabbed / nonblank > 0.2
     doc = RawDocument(source=source, grid=grid, kind="tabsep" if grid else "text")
     page = 1
-    virtual = set() if ("\f" in text or any(_PAGE_BREAK_RE.match(ln) for ln in raw_lines)) else _virtual_breaks(raw_lines)
+    virtual = set() if ("\f" in text or any(_is_page_break(ln) for ln in raw_lines)) else _virtual_breaks(raw_lines)
+    tokenise = words_from_tab_line if grid else _words_of_text_line
+    lines = doc.lines
     for lineno, raw in enumerate(raw_lines, start=1):
-        if _PAGE_BREAK_RE.match(raw):
+        if _is_page_break(raw):
             page += 1
             continue
         if lineno - 1 in virtual:
             page += 1
-        parts = raw.split("\f")
-        for i, part in enumerate(parts):
+        if "\f" not in raw:
+            lines.append(Line(tokenise(raw), page, lineno, raw))
+            continue
+        for i, part in enumerate(raw.split("\f")):
             if i:
                 page += 1
-            words = words_from_tab_line(part) if grid else words_from_text_line(part.expandtabs(8))
-            doc.lines.append(Line(words=words, page=page, lineno=lineno, text=part))
+            lines.append(Line(tokenise(part), page, lineno, part))
     # a trailing form feed does not open a page
-    doc.pages = max((ln.page for ln in doc.lines if not ln.is_blank), default=1)
+    doc.pages = max((ln.page for ln in lines if ln.words), default=1)
     return doc
+
+
+def _words_of_text_line(text: str) -> list[Word]:
+    return words_from_text_line(text.expandtabs(8) if "\t" in text else text)
+
+
+def _is_page_break(line: str) -> bool:
+    """A ``-- PAGE_BREAK --`` marker line (the substring test spares the regex)."""
+    return "--" in line and _PAGE_BREAK_RE.match(line) is not None
 
 
 _UNIT_HEADER_RE = re.compile(r"^\s*\d{6,12}\s+\S+\s*$")
