@@ -186,14 +186,16 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "yusuan.cli", "serve", "--db", args.db, "--port", str(port),
                                "--workers", str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + 300
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise SystemExit(server.stderr.read().decode()[-2000:])
+                if server.poll() is not None:
+                    raise SystemExit("server exited: " + server.stderr.read().decode()[-2000:])
+                if time.time() > deadline:
+                    raise SystemExit("server did not start within 300 s")
                 time.sleep(0.3)
         y = years[-1]
         agg = "/api/aggregate?cut=year:{y}|table:expenditure_summary|role:total|code_level:1&drilldown={d}"

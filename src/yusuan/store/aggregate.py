@@ -164,7 +164,7 @@ def aggregate(session: Session, cut: str | None = None, drilldown: str | None = 
 
     def base(q):
         q = q.select_from(Cell)
-        if "unit" in joins or "department" in joins:
+        if "unit" in joins:
             q = q.join(Unit, Unit.id == Cell.unit_id)
         if "department" in joins:
             q = q.join(Department, Department.id == Cell.department_id)

@@ -131,7 +131,9 @@ class Cell(Base):
 
     __tablename__ = "cells"
     __table_args__ = (
-        Index("ix_cells_agg", "is_current", "year", "table_id", "column_role", "code_level", "code"),
+        # covering: an all-units aggregate reads only this index, never the wide cell rows
+        Index("ix_cells_agg", "is_current", "year", "table_id", "column_role", "code_level", "code",
+              "department_id", "unit_id", "amount_unit", "scaled"),
         Index("ix_cells_unit_year", "unit_id", "year", "table_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

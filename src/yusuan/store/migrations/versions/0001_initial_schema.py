@@ -175,7 +175,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cells'))
     )
     with op.batch_alter_table('cells', schema=None) as batch_op:
-        batch_op.create_index('ix_cells_agg', ['is_current', 'year', 'table_id', 'column_role', 'code_level', 'code'], unique=False)
+        batch_op.create_index('ix_cells_agg', ['is_current', 'year', 'table_id', 'column_role', 'code_level', 'code', 'department_id', 'unit_id', 'amount_unit', 'scaled'], unique=False)
         batch_op.create_index('ix_cells_unit_year', ['unit_id', 'year', 'table_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cells_version_id'), ['version_id'], unique=False)
 
