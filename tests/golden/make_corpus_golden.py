@@ -4,6 +4,8 @@
     python tests/golden/make_corpus_golden.py --check    # compare, one line per changed document
     python tests/golden/make_corpus_golden.py --show [--base REV] [NAME ...]
                                                          # print the differences themselves
+    python tests/golden/make_corpus_golden.py --from-rev REV
+                                                         # write them from the source of REV
 
 Why: the parser and checker are optimised and reworked often; these digests say, for each
 real document, whether the open-data CSV, the findings and the narrative amounts are still
@@ -103,20 +105,27 @@ def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
-def write_all() -> None:
+def write_all(rev: str | None = None) -> None:
+    """Write every digest, computed by the working tree or by the committed source of ``rev``
+    (when someone else's commit changed results while the working tree holds unfinished work)."""
     GOLDEN.mkdir(parents=True, exist_ok=True)
     paths = documents()
     if not paths:
         sys.exit(f"no documents: {SEED} and {CORPUS_TEXT} are absent")
+    recs = _base_records(rev, paths) if rev else None
     for old in GOLDEN.glob("*.json"):
         old.unlink()
     for p in paths:
-        text = json.dumps(compute(p), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        d = digest(recs[str(p)]) if recs else compute(p)
+        text = json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         (GOLDEN / golden_name(p)).write_text(text, encoding="utf-8")
-    dirty = _git("status", "--porcelain", "--", "src").splitlines()
-    meta = {"commit": _git("rev-parse", "HEAD").strip(), "src_uncommitted": [ln[3:] for ln in dirty], "documents": len(paths)}
+    if rev:
+        meta = {"commit": _git("rev-parse", rev).strip(), "src_uncommitted": [], "documents": len(paths)}
+    else:
+        dirty = _git("status", "--porcelain", "--", "src").splitlines()
+        meta = {"commit": _git("rev-parse", "HEAD").strip(), "src_uncommitted": [ln[3:] for ln in dirty], "documents": len(paths)}
     META.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(paths)} digests to {GOLDEN} (from {meta['commit'][:10]}{'; uncommitted: ' + ' '.join(meta['src_uncommitted']) if dirty else ''})")
+    print(f"wrote {len(paths)} digests to {GOLDEN} (from {meta['commit'][:10]}{'; uncommitted: ' + ' '.join(meta['src_uncommitted']) if meta['src_uncommitted'] else ''})")
 
 
 def changed() -> list[tuple[Path, list[str]]]:
@@ -182,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="compare with the golden digests")
     ap.add_argument("--show", action="store_true", help="print the differences (recomputes the old records)")
     ap.add_argument("--base", help="git revision whose source gives the old records (default: recorded one)")
+    ap.add_argument("--from-rev", metavar="REV", help="write the digests from the committed source of REV")
     ap.add_argument("names", nargs="*", help="with --show: only documents whose file name contains one of these")
     args = ap.parse_args(argv)
     if args.show:
@@ -192,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{p.name}: {', '.join(parts)}")
         print(f"{len(diffs)} of {len(documents())} documents differ")
         return 1 if diffs else 0
-    write_all()
+    write_all(args.from_rev)
     return 0
 
 
