@@ -67,6 +67,7 @@ _TITLE_END_RE = re.compile(
     r"(?:[^（(）)]{0,16}[)）])?(?:预算|决算)?(?:明细|情况)?表?(?:[（(][^）)]{0,24}[)）])?(?:\d{1,3}|（续）|续表?|[:：])?"
 )
 _SENTENCE_RE = re.compile(r"[，。；！？]|详见|见下表|如下")
+_TITLE_CACHE_SIZE = 1 << 16
 
 
 class Catalog:
@@ -92,6 +93,7 @@ class Catalog:
         self.furniture = tuple(re.compile(p) for p in tables["furniture"])
         self._furniture_any = re.compile("|".join(f"(?:{p})" for p in tables["furniture"]))
         self._role_cache: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._title_cache: dict[tuple[str, tuple[str, ...]], TableSpec | None] = {}
         self._concept_cache: dict[tuple[str, str], str | None] = {}
         self.key_columns: dict[str, str] = {}
         for kind, names in columns["key_columns"].items():
@@ -126,7 +128,22 @@ class Catalog:
 
     # -- tables ---------------------------------------------------------------------
     def match_title(self, text: str, unit_names: tuple[str, ...] = ()) -> TableSpec | None:
-        """The table spec a title line names, or ``None`` when the line is not a title."""
+        """The table spec a title line names, or ``None`` when the line is not a title.
+
+        Remembered per text: page headers and short lines repeat on every page, and the
+        parser asks about every short line of a document.
+        """
+        key = (text, unit_names)
+        try:
+            return self._title_cache[key]
+        except KeyError:
+            pass
+        if len(self._title_cache) >= _TITLE_CACHE_SIZE:
+            self._title_cache.clear()
+        spec = self._title_cache[key] = self._match_title(text, unit_names)
+        return spec
+
+    def _match_title(self, text: str, unit_names: tuple[str, ...]) -> TableSpec | None:
         t = squash(text)
         if not t or len(t) > 70 or "…" in t or "...." in t:
             return None

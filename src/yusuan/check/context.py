@@ -61,13 +61,14 @@ class Context:
         may have no cell with all decimals, so the step is taken over every table of the
         document printed in the same unit (see ``tolerance.table_step``).
         """
-        unit = str(table.amount_unit)
-        if unit not in self._steps:
+        unit = table.amount_unit
+        step = self._steps.get(unit)
+        if step is None:
             from .tolerance import table_step
 
             same = [t for t in self.doc.tables if t.amount_unit == table.amount_unit and t.numeric] or [table]
-            self._steps[unit] = min(table_step(t) for t in same)
-        return self._steps[unit]
+            step = self._steps[unit] = min(table_step(t) for t in same)
+        return step
 
     @classmethod
     def of(cls, doc: Disclosure, catalog: Catalog | None = None) -> "Context":

@@ -41,11 +41,14 @@ def is_amount(text: str) -> bool:
     return bool(t) and bool(_AMOUNT_RE.match(t))
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None) -> Decimal | None:
     """Printed amount → ``Decimal``; blanks and dashes → ``None``.
 
     Raises ``ValueError`` for text that is neither a number nor a blank, so callers
-    decide whether that is a finding or a label.
+    decide whether that is a finding or a label.  Cached: a document prints the same
+    figures many times (a total in several tables, 0.00 in many cells), and a ``Decimal``
+    is immutable, so one value can serve them all.
     """
     if text is None:
         return None
@@ -75,10 +78,20 @@ def decimals(text: str) -> int:
 
 def convert(value: Decimal, source: AmountUnit | str, target: AmountUnit | str) -> Decimal:
     """Convert ``value`` from ``source`` unit to ``target`` unit exactly."""
-    s, t = AmountUnit(source), AmountUnit(target)
+    s, t = _unit(source), _unit(target)
     if s == t:
         return value
-    return value * s.factor / t.factor
+    return value * _FACTORS[s] / _FACTORS[t]
+
+
+#: units by value (a ``StrEnum`` member hashes as its text, so members and strings both
+#: find theirs); ``AmountUnit(text)`` costs an enum lookup on every one of many conversions
+_UNITS_BY_TEXT = {u.value: u for u in AmountUnit}
+
+
+def _unit(unit: AmountUnit | str) -> AmountUnit:
+    found = _UNITS_BY_TEXT.get(unit)
+    return found if found is not None else AmountUnit(unit)  # raises for a bad unit
 
 
 def plain(value: Decimal) -> str:
@@ -91,7 +104,12 @@ def plain(value: Decimal) -> str:
 
 def unit_from_text(text: str) -> AmountUnit | None:
     """Find the amount unit in a page header such as ``单位：万元`` or ``金额单位：元``."""
-    m = re.search(r"(?:金额)?单位\s*[:：]\s*(万元|元)", text)
+    if "单位" not in text:
+        return None  # most lines: no need for the regex
+    m = _UNIT_RE.search(text)
     if m:
         return AmountUnit(m.group(1))
     return None
+
+
+_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")

@@ -164,6 +164,9 @@ _ATOM_CHAR_RE = re.compile(r"[\d-]")
 
 def words_from_tab_line(text: str) -> list[Word]:
     """Tab-separated cells: ``x0`` is the cell index."""
+    if "\t" not in text:  # prose and titles: one cell
+        c = text.strip()
+        return [_new_word((c, 0.0, 0.99))] if c else []
     out = []
     for i, cell in enumerate(text.split("\t")):
         c = cell.strip()

@@ -46,7 +46,11 @@ _UNITS = {"万元": AmountUnit.WAN, "元": AmountUnit.YUAN}
 
 def is_heading(text: str) -> bool:
     t = text.strip()
-    return bool(_HEADING_RE.match(t)) and len(t) <= 40 and not re.search(r"\d[\d,.]*\s*(?:万元|元)", t)
+    return bool(_HEADING_RE.match(t)) and len(t) <= 40 and not _AMOUNT_IN_HEADING_RE.search(t)
+
+
+_AMOUNT_IN_HEADING_RE = re.compile(r"\d[\d,.]*\s*(?:万元|元)")
+_WS_RUN_RE = re.compile(r"\s+")
 
 
 def split_sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
@@ -60,7 +64,7 @@ def split_sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
         if is_heading(t):
             if buf or heading:
                 out.append((heading, buf))
-            heading, buf = re.sub(r"\s+", " ", t), []
+            heading, buf = _WS_RUN_RE.sub(" ", t), []
         else:
             buf.append(ln)
     if buf or heading:
@@ -71,15 +75,22 @@ def split_sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
 def _join(lines: list[Line]) -> str:
     parts = []
     for ln in lines:
-        t = re.sub(r"[ \t\u3000]+", " ", ln.text.strip())
-        if parts and parts[-1] and re.search(r"[A-Za-z0-9]$", parts[-1]) and re.match(r"^[A-Za-z]", t):
+        t = _BLANKS_RE.sub(" ", ln.text.strip())
+        if parts and parts[-1] and _ALNUM_END_RE.search(parts[-1]) and _LETTER_START_RE.match(t):
             parts.append(" ")
         parts.append(t)
     text = "".join(parts)
     # pdftotext puts spaces inside numbers and between a number and its unit
-    text = re.sub(r"(?<=\d) (?=[\d,.])|(?<=[\d,.]) (?=\d)", "", text)
-    text = re.sub(r"(?<=\d) (?=万元|元|%)", "", text)
+    text = _SPACE_IN_NUMBER_RE.sub("", text)
+    text = _SPACE_BEFORE_UNIT_RE.sub("", text)
     return text
+
+
+_BLANKS_RE = re.compile(r"[ \t\u3000]+")
+_ALNUM_END_RE = re.compile(r"[A-Za-z0-9]$")
+_LETTER_START_RE = re.compile(r"^[A-Za-z]")
+_SPACE_IN_NUMBER_RE = re.compile(r"(?<=\d) (?=[\d,.])|(?<=[\d,.]) (?=\d)")
+_SPACE_BEFORE_UNIT_RE = re.compile(r"(?<=\d) (?=万元|元|%)")
 
 
 def _to_decimal(text: str) -> Decimal | None:
@@ -92,12 +103,16 @@ def _to_decimal(text: str) -> Decimal | None:
 def extract_amounts(text: str, page: int | None, line: int | None, heading: str = "") -> list[Amount]:
     """Every amount and percentage in ``text`` with the label that precedes it."""
     out: list[Amount] = []
-    sentences = re.split(r"(?<=[。！？])", text)
+    sentences = _SENTENCE_END_RE.split(text)
     for sent in sentences:
         if not sent.strip():
             continue
-        tokens = [(m.start(), m.end(), "amount", m) for m in _AMOUNT_RE.finditer(sent)]
-        tokens += [(m.start(), m.end(), "percent", m) for m in _PERCENT_RE.finditer(sent)]
+        # the substring tests spare scanning sentences that quote no amount or percentage
+        tokens = [(m.start(), m.end(), "amount", m) for m in _AMOUNT_RE.finditer(sent)] if "元" in sent else []
+        if "%" in sent or "％" in sent or "个百分点" in sent:
+            tokens += [(m.start(), m.end(), "percent", m) for m in _PERCENT_RE.finditer(sent)]
+        if not tokens:
+            continue
         tokens.sort(key=lambda t: t[0])
         prev_end = 0
         for start, end, kind, m in tokens:
@@ -118,14 +133,14 @@ def extract_amounts(text: str, page: int | None, line: int | None, heading: str 
             else:
                 unit_text = m.group(2) if kind == "amount" else None
             akind = kind
-            cm = _CHANGE_RE.search(re.sub(r"[为了到至约]+$", "", label))
+            cm = _CHANGE_RE.search(_CHANGE_TAIL_RE.sub("", label))
             if kind == "amount" and cm:
                 akind = "change"
                 value = value * _CHANGE_WORDS[cm.group(1)]
             elif kind == "percent" and cm:
                 value = value * _CHANGE_WORDS[cm.group(1)]
             clean = strip_ordinal(_YEAR_RE.sub("", label))
-            clean = re.sub(r"^[：:，,、\s]+|[为是了：:约共计达到至]+$", "", clean).strip()
+            clean = _LABEL_EDGES_RE.sub("", clean).strip()
             out.append(
                 Amount(
                     value=value,
@@ -141,6 +156,12 @@ def extract_amounts(text: str, page: int | None, line: int | None, heading: str 
     return out
 
 
+_SENTENCE_END_RE = re.compile(r"(?<=[。！？])")
+_CHANGE_TAIL_RE = re.compile(r"[为了到至约]+$")
+_LABEL_EDGES_RE = re.compile(r"^[：:，,、\s]+|[为是了：:约共计达到至]+$")
+_DIGIT_NOISE_RE = re.compile(r"[\s,，]")
+
+
 def build_sections(lines: list[Line]) -> list[Section]:
     """Sections with their text and amounts; each amount located at the line that prints it."""
     sections = []
@@ -149,9 +170,9 @@ def build_sections(lines: list[Line]) -> list[Section]:
         amounts = extract_amounts(text, None, None, heading)
         located = []
         k = 0
-        squashed = [re.sub(r"[\s,，]", "", ln.text) for ln in body]
+        squashed = [_DIGIT_NOISE_RE.sub("", ln.text) for ln in body] if amounts else []
         for a in amounts:
-            digits = re.sub(r"[\s,，]", "", a.text)
+            digits = _DIGIT_NOISE_RE.sub("", a.text)
             page = line = None
             for i in range(k, len(body)):
                 if digits and digits in squashed[i]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ..catalog import Catalog, squash
 from ..model import Indicator, Location, PerformanceTable
@@ -65,7 +66,9 @@ _EXACT_FIELD = {w: name for name, words in _FIELDS for w in words}
 _FIELD_START = re.compile("|".join(f"(?P<{name}>{'|'.join(map(re.escape, words))})" for name, words in _FIELDS))
 
 
+@lru_cache(maxsize=1 << 14)
 def _field_of(text: str) -> str | None:
+    """The indicator field a header word names (cached: asked of every word of the region)."""
     t = squash(text)
     name = _EXACT_FIELD.get(t)
     if name is not None:
@@ -81,6 +84,10 @@ def _nearest(cols: list[tuple[str, float]], x: float) -> str:
         if d < dist:
             best, dist = name, d
     return best
+
+
+_SENTENCE_RE = re.compile(r"[。；]")
+_SECTION_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 
 
 def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTable | None, int]:
@@ -121,9 +128,9 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
             used += 1
             continue
         j = ln.joined
-        if ("表" in j and catalog.match_title(ln.text)) or (len(ln.words) == 1 and len(j) > 40 and re.search(r"[。；]", j) and len(rows) > 2):
+        if ("表" in j and catalog.match_title(ln.text)) or (len(ln.words) == 1 and len(j) > 40 and _SENTENCE_RE.search(j) and len(rows) > 2):
             break
-        if re.match(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)", j) and len(ln.words) == 1:
+        if len(ln.words) == 1 and _SECTION_RE.match(j):
             break
         cells: dict[str, str] = {}
         for w in ln.words:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from ..catalog import Catalog, TableSpec, clean_header, squash
 from ..model import Cell, Column, Location, Row, Table
@@ -90,19 +91,24 @@ def is_prose(line: Line) -> bool:
 
 def is_column_numbers(line: Line) -> bool:
     """The 栏次 row (``栏次 1 2 3 …``) numbers columns; it is not data."""
-    ws = [w.text for w in line.words]
+    ws = line.words
     if not ws:
         return False
-    if squash(ws[0]) in _COL_NUMBER_WORDS:
+    if squash(ws[0].text) in _COL_NUMBER_WORDS:
         return True
-    nums = [w for w in ws if re.fullmatch(r"\d{1,2}", w)]
-    if len(nums) >= 3 and len(nums) == len(ws):
-        vals = [int(x) for x in nums]
-        return vals == list(range(vals[0], vals[0] + len(vals)))
-    return False
+    if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
+        return False
+    vals = [int(w.text) for w in ws]
+    return vals == list(range(vals[0], vals[0] + len(vals)))
+
+
+def _is_column_number(text: str) -> bool:
+    """One or two decimal digits (what ``\\d{1,2}`` matches, without the regex)."""
+    return 0 < len(text) <= 2 and text.isdecimal()
 
 
 _STRONG_AMOUNT_RE = re.compile(r"[.,，]\d|^-?\d{4,}$")
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 
 
 def _is_data_line(line: Line, catalog: Catalog) -> bool:
@@ -110,7 +116,7 @@ def _is_data_line(line: Line, catalog: Catalog) -> bool:
     ws = line.words
     if not ws or is_column_numbers(line):
         return False
-    amounts = [w.text for w in ws if is_amount(w.text) and not re.fullmatch(r"(?:19|20)\d{2}", w.text)]
+    amounts = [w.text for w in ws if is_amount(w.text) and not _YEAR_RE.fullmatch(w.text)]
     first = ws[0].text
     if amounts:
         if any(_STRONG_AMOUNT_RE.search(a) for a in amounts):
@@ -124,10 +130,12 @@ def _is_data_line(line: Line, catalog: Catalog) -> bool:
 
 def _unit_line(line: Line) -> tuple[str, str] | None:
     """``542001 石家庄市鹿泉区信访局本级`` (a page header naming the unit)."""
+    if not line.words[0].text[:3].isdecimal() or len(line.words[0].text) < 3:
+        return None  # the line starts with at least three digits (spares the work below)
     if any(is_amount(w.text) for w in line.words[1:]):
         return None
     m = _UNIT_LINE_RE.match(" ".join(w.text for w in line.words))
-    if m and not is_code(m.group(1)) and re.search(r"[\u4e00-\u9fff]", m.group(2)) and not m.group(2).startswith(("年", "月")):
+    if m and not is_code(m.group(1)) and _CJK_RE.search(m.group(2)) and not m.group(2).startswith(("年", "月")):
         return m.group(1), squash(m.group(2))
     return None
 
@@ -256,7 +264,7 @@ def build_table(
     for k, grp in enumerate(groups):
         if k and not grp[0].header:
             grp[0].header = list(groups[k - 1][0].header)
-        columns, rows = _read_segments(spec, grp, raw, catalog, issues)
+        columns, rows = _read_segments(spec, grp, raw, catalog, issues, grp[0].unit_code)
         if not columns and not rows and not notes:
             continue
         pages = sorted({region.title.page if k == 0 else grp[0].body[0].page, *(ln.page for sg in grp for ln in sg.body)})
@@ -273,7 +281,7 @@ def build_table(
             numeric=spec.numeric,
             line=region.title.lineno,
         )
-        tables.append(_locate(table))
+        tables.append(table)
     return tables, used
 
 
@@ -356,9 +364,11 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
 
 
 def _read_segments(
-    spec: TableSpec, segments: list[Segment], raw: RawDocument, catalog: Catalog, issues: list[Issue]
+    spec: TableSpec, segments: list[Segment], raw: RawDocument, catalog: Catalog, issues: list[Issue],
+    unit_code: str | None = None,
 ) -> tuple[list[Column], list[Row]]:
-    """Columns and rows of a table printed over several pages.
+    """Columns and rows of a table printed over several pages (cells located in the table
+    of unit ``unit_code``).
 
     Each page is laid out on its own (pdftotext shifts columns from page to page); its
     columns are matched to the first page's by header text, in order.
@@ -401,7 +411,7 @@ def _read_segments(
     if not g_hcols:
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
-    return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues)
+    return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues, unit_code)
 
 
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
@@ -627,14 +637,21 @@ _CODE_LEVELS = frozenset("类款项")
 def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:
     """Each slot is a key column (seq, code, code parts, label, unit code) or a value column."""
     kinds: list[str] = []
+    by_slot: dict[int, list[str]] = {}
+    for r in rows:
+        for slot, v in r.cells.items():
+            by_slot.setdefault(slot, []).append(v)
     for hc in hcols:
         kind = catalog.key_kind(hc.leaf) if hc.leaf else None
-        vals = [r.cells[hc.slot] for r in rows if hc.slot in r.cells]
+        vals = by_slot.get(hc.slot, [])
         n = len(vals) or 1
-        amounts = sum(1 for v in vals if is_amount(v) and not _SEQ_RE.match(v) and not is_code(v.replace(" ", "")))
-        codes = sum(1 for v in vals if is_code(v.replace(" ", "")) or _CODE_NAME_RE.match(v))
-        texts = sum(1 for v in vals if not is_amount(v.replace(" ", "")))
-        seqs = sum(1 for v in vals if _SEQ_RE.match(v))
+        amounts = codes = texts = seqs = 0
+        for v in vals:
+            a, c, t, q = _cell_traits(v)
+            amounts += a
+            codes += c
+            texts += t
+            seqs += q
         if kind is None and hc.leaf and catalog.column_role(hc.leaf, hc.path):
             kind = "value"
         if kind is None:
@@ -654,6 +671,17 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
             kind = "code"
         kinds.append(kind)
     return kinds
+
+
+@lru_cache(maxsize=1 << 14)
+def _cell_traits(v: str) -> tuple[bool, bool, bool, bool]:
+    """What a cell's text says about its column: an amount (not a 序号 or code), a code,
+    text, a 序号.  Cached: columns repeat the same texts (0.00, codes, dashes)."""
+    squeezed = v.replace(" ", "")
+    seq = bool(_SEQ_RE.match(v))
+    code = is_code(squeezed)
+    amount = is_amount(v) and not seq and not code
+    return amount, code or bool(_CODE_NAME_RE.match(v)), not is_amount(squeezed), seq
 
 
 _SIDE_NAMES = (
@@ -727,11 +755,12 @@ def _build_rows(
     numbers: dict[int, str],
     catalog: Catalog,
     issues: list[Issue],
+    unit_code: str | None = None,
 ) -> tuple[list[Column], list[Row]]:
     sides = _sides(hcols, kinds, spec.sides)
     # columns
     columns: list[Column] = []
-    key_of: dict[int, str] = {}
+    col_of: dict[int, Column] = {}
     used: dict[str, int] = {}
     for hc, kind, side in zip(hcols, kinds, sides):
         if kind != "value":
@@ -756,7 +785,7 @@ def _build_rows(
                 kind=kind_col,
             )
         )
-        key_of[hc.slot] = key
+        col_of[hc.slot] = columns[-1]
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
     # rows, per side
     all_rows: list[Row] = []
@@ -765,7 +794,7 @@ def _build_rows(
         slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
         bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid)
         for b in bufs:
-            row = _finish_row(b, side, key_of, columns, spec, issues)
+            row = _finish_row(b, side, col_of, spec, issues, unit_code)
             if row is not None:
                 all_rows.append(row)
     if side_names != [None]:
@@ -780,12 +809,14 @@ def _collect_rows(
     pending_values: _RowBuf | None = None
     first_label = next((s for s in slots if kinds[s] == "label"), None)
     for gr in grid_rows:
+        cells = gr.cells
+        present = [s for s in slots if s in cells]
+        if not present:
+            continue  # nothing on this side of the line
         b = _RowBuf(line=gr.line)
-        texts_only = not any(is_amount(t.replace(" ", "")) for t in gr.cells.values())
-        for s in slots:
-            text = gr.cells.get(s)
-            if text is None:
-                continue
+        texts_only = None  # the line has no amount at all (worked out when needed)
+        for s in present:
+            text = cells[s]
             kind = kinds[s]
             if kind == "seq":
                 if _SEQ_RE.match(text):
@@ -815,9 +846,12 @@ def _collect_rows(
                 else:
                     b.extra_labels[s] = text
             else:
-                if is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/"):
+                if _is_cell_value(text):
                     b.values[s] = text
-                elif texts_only and wrap and not _SEQ_RE.match(text):
+                    continue
+                if texts_only is None:
+                    texts_only = not any(is_amount(t.replace(" ", "")) for t in cells.values())
+                if texts_only and wrap and not _SEQ_RE.match(text):
                     b.label = f"{b.label}{text}"  # a wrapped label that drifted among the amounts
                 elif kinds and b.label == "" and not b.code and not any(kinds[x] == "label" for x in slots):
                     b.label = text
@@ -869,6 +903,12 @@ def _collect_rows(
     return bufs
 
 
+@lru_cache(maxsize=1 << 14)
+def _is_cell_value(text: str) -> bool:
+    """An amount (spaces inside ignored) or a dash standing for a blank cell."""
+    return is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/")
+
+
 def _label_done(b: _RowBuf) -> bool:
     return bool(b.label) and bool(b.values)
 
@@ -918,7 +958,15 @@ def _take_secondary(b: _RowBuf, code: str, kind: str, header: str) -> None:
     b.codes.setdefault(key, code)
 
 
-def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: list[Column], spec: TableSpec, issues: list[Issue]) -> Row | None:
+def _finish_row(
+    b: _RowBuf,
+    side: str | None,
+    col_of: dict[int, Column],
+    spec: TableSpec,
+    issues: list[Issue],
+    unit_code: str | None = None,
+) -> Row | None:
+    """The row of buffer ``b``, every cell located (page, table, 序号, column, subject code)."""
     if b.code_parts:
         parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
         code = join_code(parts)
@@ -929,37 +977,40 @@ def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: l
     if not b.label and not b.code and not b.values and not b.unit_code:
         return None
     line = b.line
+    page = line.page if line else None
+    lineno = line.lineno if line else None
     cells: dict[str, Cell] = {}
     for slot, text in b.values.items():
-        key = key_of.get(slot)
-        if key is None:
+        col = col_of.get(slot)
+        if col is None:
             continue
         t = text.strip()
         try:
             value = parse_amount(t)
         except ValueError:
             value = None
-            col = next((c for c in columns if c.key == key), None)
-            if col is not None and col.kind != "text":
-                fixed = t.replace(" ", "")
+            if col.kind != "text":
                 try:
-                    value = parse_amount(fixed)
+                    value = parse_amount(t.replace(" ", ""))
                 except ValueError:
                     issues.append(
                         Issue(
                             "cell-not-a-number",
                             f"{spec.name}：单元格“{t}”不是金额",
-                            Location(page=line.page if line else None, table=spec.id, row=b.seq, column=col.header, line=line.lineno if line else None),
+                            Location(page=page, table=spec.id, row=b.seq, column=col.header, line=lineno),
                         )
                     )
-        cells[key] = Cell(text=t, value=value)
-    label = re.sub(r"\s+", " ", b.label).strip()
+        where = Location(
+            page=page, table=spec.id, row=b.seq, column=col.header, subject_code=b.code, line=lineno, unit_code=unit_code
+        )
+        cells[col.key] = Cell(text=t, value=value, location=where)
+    label = _WS_RUN_RE.sub(" ", b.label).strip()
     if b.repaired:
         issues.append(
             Issue(
                 "code-repaired",
                 f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
-                Location(page=line.page if line else None, table=spec.id, row=b.seq, subject_code=b.code, line=line.lineno if line else None),
+                Location(page=page, table=spec.id, row=b.seq, subject_code=b.code, line=lineno),
             )
         )
     if b.unit_code and not b.code and not label:
@@ -972,43 +1023,9 @@ def _finish_row(b: _RowBuf, side: str | None, key_of: dict[int, str], columns: l
         side=side,
         codes=dict(b.codes),
         unit_code=b.unit_code,
-        page=line.page if line else None,
-        line=line.lineno if line else None,
+        page=page,
+        line=lineno,
     )
 
 
-def _locate(table: Table) -> Table:
-    """Give every cell its full location (page, table, 序号, column, subject code)."""
-    headers = {c.key: c.header for c in table.columns}
-    rows = []
-    for r in table.rows:
-        cells = {
-            key: Cell(
-                text=cell.text,
-                value=cell.value,
-                location=Location(
-                    page=r.page,
-                    table=table.id,
-                    row=r.seq,
-                    column=headers.get(key, key),
-                    subject_code=r.code,
-                    line=r.line,
-                    unit_code=table.unit_code,
-                ),
-            )
-            for key, cell in r.cells.items()
-        }
-        rows.append(
-            Row(
-                label=r.label,
-                cells=cells,
-                seq=r.seq,
-                code=r.code,
-                side=r.side,
-                codes=r.codes,
-                unit_code=r.unit_code,
-                page=r.page,
-                line=r.line,
-            )
-        )
-    return replace(table, rows=tuple(rows))
+_WS_RUN_RE = re.compile(r"\s+")

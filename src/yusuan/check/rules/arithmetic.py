@@ -39,11 +39,26 @@ def _sides(table: Table) -> list[str | None]:
     return sorted({c.side for c in table.columns}, key=lambda s: (s is not None, s or ""))
 
 
-def _keys(table: Table, roles: Iterable[str], side: str | None) -> list[str]:
-    out = []
-    for role in roles:
-        out += [c.key for c in table.columns_with_role(role, side)]
-    return out
+class _Roles:
+    """``table.key_for`` and ``_keys`` for one side, from one pass over the columns
+    (a table's identities ask about some twenty roles)."""
+
+    def __init__(self, table: Table, side: str | None) -> None:
+        self.keys: dict[str, list[str]] = {}
+        for c in table.columns:
+            # side None: any side, as in ``Table.columns_with_role``
+            if c.role is not None and (side is None or c.side == side):
+                self.keys.setdefault(c.role, []).append(c.key)
+
+    def key_for(self, role: str) -> str | None:
+        keys = self.keys.get(role)
+        return keys[0] if keys else None
+
+    def all(self, roles: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for role in roles:
+            out += self.keys.get(role, ())
+        return out
 
 
 def _check_sum(
@@ -86,22 +101,23 @@ def check_row_identities(doc, ctx: Context) -> Iterable[Finding]:
 
 
 def _row_identities(table: Table, side: str | None, step: Decimal) -> Iterable[Finding]:
-    total = table.key_for("total", side)
-    subtotal = table.key_for("subtotal", side)
-    basic = table.key_for("basic", side)
-    personnel = table.key_for("personnel", side)
-    public = table.key_for("public", side)
-    exp_parts = _keys(table, EXPENDITURE_PARTS, side)
-    sources = _keys(table, SOURCE_ROLES, side)
-    fiscal = table.key_for("fiscal", side)
-    funds = _keys(table, FUNDS, side)
+    roles = _Roles(table, side)
+    total = roles.key_for("total")
+    subtotal = roles.key_for("subtotal")
+    basic = roles.key_for("basic")
+    personnel = roles.key_for("personnel")
+    public = roles.key_for("public")
+    exp_parts = roles.all(EXPENDITURE_PARTS)
+    sources = roles.all(SOURCE_ROLES)
+    fiscal = roles.key_for("fiscal")
+    funds = roles.all(FUNDS)
     carry = [c.key for c in table.columns if c.side == side and c.role and c.role.startswith("carryover")]
-    carry_total = table.key_for("carryover.subtotal", side) or table.key_for("carryover.total", side)
+    carry_total = roles.key_for("carryover.subtotal") or roles.key_for("carryover.total")
     carry_top = [k for k in carry if (table.column(k).role == "carryover")]
-    extra_income = _keys(table, ("non_fiscal_balance", "prior_account_balance"), side)
-    three = _keys(table, THREE_PUBLIC_PARTS, side)
-    vehicle = table.key_for("vehicle", side)
-    vparts = _keys(table, VEHICLE_PARTS, side)
+    extra_income = roles.all(("non_fiscal_balance", "prior_account_balance"))
+    three = roles.all(THREE_PUBLIC_PARTS)
+    vehicle = roles.key_for("vehicle")
+    vparts = roles.all(VEHICLE_PARTS)
     # which parts make up the row total
     plan: list[tuple[str, str, list[str], str]] = []
     if total and (basic or personnel or exp_parts):
@@ -120,7 +136,7 @@ def _row_identities(table: Table, side: str | None, step: Decimal) -> Iterable[F
         plan.append(("basic-split-mismatch", basic, [personnel, public], "人员经费与公用经费之和"))
     if fiscal and len(funds) >= 2:
         plan.append(("fund-split-mismatch", fiscal, funds, "各类财政拨款之和"))
-    meeting = _keys(table, ("meeting", "training"), side)
+    meeting = roles.all(("meeting", "training"))
     if len(three) >= 2:
         if subtotal:
             plan.append(("item-sum-mismatch", subtotal, three, "三公经费各项之和"))

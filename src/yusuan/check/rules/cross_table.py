@@ -134,12 +134,13 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
                 yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表本年收入合计")
         # class lines
         lines = _class_lines(ctx, ies, "expenditure")
+        codes_of = {id(t): _by_code(t) for t in (exp, inc) if t is not None}
         for code, line in lines.items():
             a = _fig(ctx, ies, line, ek)
             for t in (exp, inc):
                 if t is None:
                     continue
-                row = _by_code(t).get(code)
+                row = codes_of[id(t)].get(code)
                 if row is None:
                     if a is not None and not a.blank and a.value != 0 and any(r.code and len(r.code) == 3 for r in t.rows):
                         yield Finding(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Iterable
 
@@ -50,6 +50,7 @@ _CHANGE_TAIL = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年
 _OTHER_PERIOD = re.compile(r"上年(?!末)|上一年|去年|执行数|执行|决算数|调整后")
 
 
+@lru_cache(maxsize=1 << 12)
 def clean_label(label: str) -> str:
     strip, _ = _concepts()
     t = label.replace(" ", "")
@@ -59,6 +60,7 @@ def clean_label(label: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1 << 12)
 def concept_of(label: str) -> Concept | None:
     _, concepts = _concepts()
     t = clean_label(label)
@@ -75,7 +77,7 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
     table = g.get(kind)
     if table is None:
         return None
-    if table.is_empty and not table.rows:
+    if not table.rows:  # (a table without rows is empty)
         return Decimal(0), table.amount_unit, Decimal(0)
     if len(parts) == 2 and parts[1] == "sum":
         tr = total_row(table)
@@ -141,11 +143,14 @@ def _code_figure(ctx: Context, g: UnitGroup, code: str) -> tuple[Decimal, Amount
     return None
 
 
+_NOT_NUMBER_RE = re.compile(r"[^\d.,]")
+
+
 def _matches(amount: Amount, value: Decimal, unit: AmountUnit, step: Decimal) -> bool:
     a_unit = amount.unit or unit
     a_yuan = convert(amount.value, a_unit, AmountUnit.YUAN)
     t_yuan = convert(value, unit, AmountUnit.YUAN)
-    a_step = convert(Decimal(1).scaleb(-decimals(re.sub(r"[^\d.,]", "", amount.text))), a_unit, AmountUnit.YUAN)
+    a_step = convert(Decimal(1).scaleb(-decimals(_NOT_NUMBER_RE.sub("", amount.text))), a_unit, AmountUnit.YUAN)
     t_step = convert(step, unit, AmountUnit.YUAN) if step else Decimal(0)
     if a_yuan == t_yuan:
         return True

@@ -65,6 +65,9 @@ SUBJECT_TABLES = frozenset(
     }
 )
 
+#: ``code_kind`` of the few hundred codes a document prints, asked many times per code
+_code_kind = lru_cache(maxsize=1 << 12)(code_kind)
+
 _OTHER_ECONOMIC = {CodeKind.ECONOMIC: CodeKind.GOV_ECONOMIC, CodeKind.GOV_ECONOMIC: CodeKind.ECONOMIC}
 
 KIND_NAMES = {
@@ -144,7 +147,7 @@ class _Index:
             return name
         if name in self.below.get(row.code, ()):
             return None
-        other = _OTHER_ECONOMIC.get(code_kind(row.code))
+        other = _OTHER_ECONOMIC.get(_code_kind(row.code))
         if other is not None:
             names = self.of_kind[other]
             if name in names:
@@ -190,13 +193,13 @@ def check_subject_codes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     for t in doc.tables:
         if t.id not in SUBJECT_TABLES:
             continue
-        rows = [r for r in t.rows if r.code and code_kind(r.code) in KIND_NAMES]
+        rows = [r for r in t.rows if r.code and _code_kind(r.code) in KIND_NAMES]
         names = [run.idx.row_name(r) for r in rows]
-        runs = {k: [i for i, r in enumerate(rows) if code_kind(r.code) is k] for k in KIND_NAMES}
+        runs = {k: [i for i, r in enumerate(rows) if _code_kind(r.code) is k] for k in KIND_NAMES}
         for i, r in enumerate(rows):
             name = names[i]
             if name is not None and not run.idx.accepts(r.code, name):
-                same = runs[code_kind(r.code)]
+                same = runs[_code_kind(r.code)]
                 if _shifted(run.idx, [rows[j] for j in same], [names[j] for j in same], same.index(i)):
                     name = None
             yield from run.code(t, r, r.code, name)
@@ -231,7 +234,7 @@ class _Run:
 
     def code(self, t: Table, r: Row, code: str, name: str | None) -> Iterator[Finding]:
         """Findings for ``code`` printed in row ``r`` with ``name`` (``None``: name not checked)."""
-        kind = code_kind(code)
+        kind = _code_kind(code)
         if kind not in KIND_NAMES:
             return
         loc = _loc(t, r, code)
