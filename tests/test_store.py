@@ -94,12 +94,12 @@ def test_migrations_match_schema(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    assert store.revision() == "0001"
+    assert store.revision() == "0002"
     with store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diffs == []
     store.upgrade()  # idempotent
-    assert store.revision() == "0001"
+    assert store.revision() == "0002"
 
 
 # -- tidy cells --------------------------------------------------------------------------

@@ -7,6 +7,11 @@ the integer 分 column), ``quantity`` (sum of quantity cells) and ``cells`` (cou
 
 Summing across code levels counts the same money two or three times: cut one
 ``code_level`` (or ``table`` + a row) when you mean a total.
+
+Queries whose dimensions are all in the rollup (``store.rollup``: year, phase,
+department, region, table, code and its class/section/level/kind, role, side) read it
+instead of the cells — the same exact integers, summed once more; ``unit``, ``item``,
+``column`` and ``row`` need the cells.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy.sql import ColumnElement
 
 from ..model import plain
 from .db import StoreError
-from .schema import Cell, Department, Subject, Unit
+from .schema import Cell, Department, Rollup, Subject, Unit
 from .tidy import unscale
 
 
@@ -150,55 +155,123 @@ def _fmt(n: int | None, quantity: bool = False) -> str | None:
     return plain(Decimal(n) / 100) if quantity else plain(unscale(int(n)))
 
 
-def aggregate(session: Session, cut: str | None = None, drilldown: str | None = None, page: int = 1,
-              pagesize: int = 100, order: str | None = None) -> Aggregate:
-    cuts = parse_cut(cut)
-    dims = parse_drilldown(drilldown)
-    page = max(1, min(int(page), 1_000_000))
-    pagesize = max(1, min(int(pagesize), 10_000))
-    used = {n for n, _ in cuts} | set(dims)
-    joins = {DIMENSIONS[n].needs for n in used} - {None}
-    amount = func.sum(case((Cell.amount_unit.is_not(None), Cell.scaled), else_=None))
-    quantity = func.sum(case((Cell.amount_unit.is_(None), Cell.scaled), else_=None))
-    count = func.count()
+#: dimensions the rollup can answer (the others need the cells: unit, item, column, row)
+ROLLUP_DIMENSIONS = frozenset(("year", "phase", "department", "region", "table", "code", "code_level", "code_kind", "class",
+                               "section", "role", "side"))
 
-    def base(q):
-        q = q.select_from(Cell)
-        if "unit" in joins:
-            q = q.join(Unit, Unit.id == Cell.unit_id)
-        if "department" in joins:
-            q = q.join(Department, Department.id == Cell.department_id)
-        q = q.where(Cell.is_current.is_(True))
+
+class _Source:
+    """Where an aggregate reads from: the live cells, or the rollup (``store.rollup``)."""
+
+    def __init__(self, use_rollup: bool) -> None:
+        self.rollup = use_rollup
+        if not use_rollup:
+            self.columns = _COLUMNS
+            self.amount = func.sum(case((Cell.amount_unit.is_not(None), Cell.scaled), else_=None))
+            self.quantity = func.sum(case((Cell.amount_unit.is_(None), Cell.scaled), else_=None))
+            self.count = func.count()
+            return
+        R = Rollup
+        blank = literal_column("''")
+
+        def opt(col):  # '' stands for NULL in the rollup's key
+            return func.nullif(col, blank)
+
+        self.columns = {
+            "year": R.year,
+            "phase": R.phase,
+            "department": Department.code,
+            "region": opt(R.region),
+            "table": R.table_id,
+            "code": opt(R.code),
+            "code_level": R.code_level,
+            "code_kind": opt(R.code_kind),
+            "class": opt(func.substr(R.code, literal_column("1"), literal_column("3"))),
+            "section": case((R.code_level >= literal_column("2"), opt(func.substr(R.code, literal_column("1"), literal_column("5")))),
+                            else_=None),
+            "role": opt(R.column_role),
+            "side": opt(R.side),
+        }
+        # cuts on the stored columns themselves, so that the key index serves them
+        self.raw = {"region": R.region, "code": R.code, "code_kind": R.code_kind, "role": R.column_role, "side": R.side}
+        self.amount = func.sum(case((R.is_amount.is_(True), R.total), else_=None))
+        self.quantity = func.sum(case((R.is_amount.is_(False), R.total), else_=None))
+        self.count = func.sum(R.cells)
+
+    def base(self, q, joins: set, cuts):
+        if self.rollup:
+            q = q.select_from(Rollup)
+            if "department" in joins:
+                q = q.join(Department, Department.id == Rollup.department_id)
+        else:
+            q = q.select_from(Cell)
+            if "unit" in joins:
+                q = q.join(Unit, Unit.id == Cell.unit_id)
+            if "department" in joins:
+                q = q.join(Department, Department.id == Cell.department_id)
+            q = q.where(Cell.is_current.is_(True))
         for name, values in cuts:
-            col = _column(name)
             if DIMENSIONS[name].kind == "int":
                 vals = [int(v) for v in values]
             else:
                 vals = values
             nulls = [v for v in vals if v in ("", "null")]
             vals = [v for v in vals if v not in ("", "null")]
-            cond = col.in_(vals) if vals else None
-            if nulls:
-                cond = col.is_(None) if cond is None else (cond | col.is_(None))
+            raw = self.raw.get(name) if self.rollup else None
+            if raw is not None:
+                cond = raw.in_(vals) if vals else None
+                if nulls:
+                    cond = (raw == "") if cond is None else (cond | (raw == ""))
+            else:
+                col = self.columns[name]
+                cond = col.in_(vals) if vals else None
+                if nulls:
+                    cond = col.is_(None) if cond is None else (cond | col.is_(None))
             q = q.where(cond)
         return q
 
-    group_cols = [_column(d).label(d) for d in dims]
-    summary_row = session.execute(base(select(amount, quantity, count))).one()
-    summary = {"amount": _fmt(summary_row[0]), "quantity": _fmt(summary_row[1], True), "cells": summary_row[2]}
+
+def _int(n):
+    return None if n is None else int(n)
+
+
+def aggregate(session: Session, cut: str | None = None, drilldown: str | None = None, page: int = 1,
+              pagesize: int = 100, order: str | None = None, use_rollup: bool | None = None) -> Aggregate:
+    """Cut and drill down; answered from the rollup whenever every dimension used is in it.
+
+    ``use_rollup=False`` forces the live query over the cells (tests compare the two).
+    """
+    cuts = parse_cut(cut)
+    dims = parse_drilldown(drilldown)
+    page = max(1, min(int(page), 1_000_000))
+    pagesize = max(1, min(int(pagesize), 10_000))
+    used = {n for n, _ in cuts} | set(dims)
+    joins = {DIMENSIONS[n].needs for n in used} - {None}
+    if use_rollup is None:
+        use_rollup = used <= ROLLUP_DIMENSIONS
+    elif use_rollup and not used <= ROLLUP_DIMENSIONS:
+        raise StoreError("汇总表不含维度：" + "、".join(sorted(used - ROLLUP_DIMENSIONS)))
+    src = _Source(use_rollup)
+    amount, quantity, count = src.amount, src.quantity, src.count
+
+    group_cols = [src.columns[d].label(d) for d in dims]
+    summary_row = session.execute(src.base(select(amount, quantity, count), joins, cuts)).one()
+    summary = {"amount": _fmt(_int(summary_row[0])), "quantity": _fmt(_int(summary_row[1]), True),
+               "cells": _int(summary_row[2]) or 0}
     if not dims:
         return Aggregate([], summary, 0, cuts, dims, page, pagesize)
-    q = base(select(*group_cols, amount.label("amount"), quantity.label("quantity"), count.label("cells"))).group_by(*group_cols)
+    q = src.base(select(*group_cols, amount.label("amount"), quantity.label("quantity"), count.label("cells")), joins,
+                 cuts).group_by(*group_cols)
     n_groups = session.scalar(select(func.count()).select_from(q.subquery()))
     if order:
         key, _, direction = order.partition(":")
         if key not in ("amount", "quantity", "cells", *dims):
             raise StoreError(f"不能按“{key}”排序")
         measures = {"amount": amount, "quantity": quantity, "cells": count}
-        expr = measures[key] if key in measures else _column(key)
+        expr = measures[key] if key in measures else src.columns[key]
         q = q.order_by(expr.desc() if direction == "desc" else expr.asc())
     else:
-        q = q.order_by(*[_column(d) for d in dims])
+        q = q.order_by(*[src.columns[d] for d in dims])
     q = q.offset((page - 1) * pagesize).limit(pagesize)
     rows = session.execute(q).all()
     names = _names(session, dims, rows)
@@ -211,9 +284,9 @@ def aggregate(session: Session, cut: str | None = None, drilldown: str | None = 
             label = names.get((d, m[d]))
             if label is not None:
                 cell[f"{d}_name"] = label
-        cell["amount"] = _fmt(m["amount"])
-        cell["quantity"] = _fmt(m["quantity"], True)
-        cell["cells"] = m["cells"]
+        cell["amount"] = _fmt(_int(m["amount"]))
+        cell["quantity"] = _fmt(_int(m["quantity"]), True)
+        cell["cells"] = _int(m["cells"])
         cells.append(cell)
     return Aggregate(cells, summary, n_groups or 0, cuts, dims, page, pagesize)
 

@@ -3,8 +3,12 @@
 * Idempotent: a version is keyed by the SHA-256 of its source bytes, so the same file
   imported twice is one version (the second import reports ``created=False``).
 * Atomic: everything (unit, document, version, source, findings, every tidy cell, search
-  entries, audit entry) is written in the caller's one transaction; a process killed
-  half-way leaves the database as it was (tests kill a real ``yusuan ingest``).
+  entries, audit entry, rollup, page generations) is written in the caller's one
+  transaction; a process killed half-way leaves the database as it was (tests kill a real
+  ``yusuan ingest``).
+
+A new document is written by ``store.bulk`` (a few multi-row statements); a new version
+of an existing document is a draft published through ``store.workflow``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,8 +24,9 @@ from sqlalchemy.orm import Session
 from ..model import Disclosure
 from ..model.finding import Finding
 from ..model.serialize import to_dict
-from . import search
+from . import pages, rollup, search
 from .audit import now, record
+from .bulk import CELL_COLUMNS, FINDING_COLUMNS, bulk_insert, cell_tuples, finding_tuples, load, prepare, severity_counts
 from .db import StoreError
 from .orgs import Org, org_of
 from .schema import (
@@ -38,7 +42,6 @@ from .schema import (
     User,
     Version,
 )
-from .tidy import tidy_cells
 from .workflow import publish
 
 
@@ -92,70 +95,26 @@ def _unit(session: Session, org: Org, dept: Department, missing: bool = False) -
     return u
 
 
-CELL_COLUMNS = ("version_id", "unit_id", "department_id", "year", "phase", "is_current", "table_id", "table_index",
-                "row_index", "row", "code", "code_level", "code_kind", "item", "column_key", "column_header",
-                "column_role", "side", "value", "scaled", "amount_unit")
-
-
-def bulk_insert(session: Session, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows through the driver, inside the session's transaction.
-
-    A document has hundreds of cells and a bulk load millions: SQLAlchemy's per-row
-    parameter processing costs more than the database.  SQLite gets ``executemany``,
-    PostgreSQL ``COPY``.
-    """
-    conn = session.connection()
-    raw = conn.connection.driver_connection
-    cols = ", ".join(f'"{c}"' for c in columns)
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cur:
-            with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-    else:
-        marks = ", ".join("?" for _ in columns)
-        cur = raw.cursor()
-        try:
-            cur.executemany(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
-        finally:
-            cur.close()
-
-
-def finding_rows(version_id: int, findings: Iterable[Finding]) -> list[dict]:
-    out = []
-    for f in findings:
-        loc = f.location
-        out.append(
-            {
-                "version_id": version_id,
-                "code": f.code,
-                "severity": f.severity or "error",
-                "table_id": loc.table,
-                "row": loc.row,
-                "column": loc.column,
-                "subject_code": loc.subject_code,
-                "page": loc.page,
-                "unit_code": loc.unit_code,
-                "expected": None if f.expected is None else str(f.expected),
-                "actual": None if f.actual is None else str(f.actual),
-                "message": f.message,
-            }
-        )
-    return out
-
-
-def severity_counts(findings) -> tuple[int, int, int]:
-    sev = [f.severity for f in findings]
-    return sev.count("error"), sev.count("warning"), sev.count("info")
+def _subjects(session: Session, subjects: dict[str, tuple[str, str | None]]) -> None:
+    if not subjects:
+        return
+    have = set(session.scalars(select(Subject.code).where(Subject.code.in_(list(subjects)))))
+    for code, (name, kind) in subjects.items():
+        if code not in have:
+            session.add(Subject(code=code, name=name, kind=kind))
+            search.index(session, "subject", code, name)
 
 
 def write_content(session: Session, version: Version, doc: Disclosure, findings: list[Finding],
                   department: str | None = None, region: str | None = None, fresh: bool = False) -> int:
     """(Re)write a version's disclosure JSON, findings and tidy cells; returns the cell count.
 
-    ``fresh``: the version was just created (nothing to delete, JSON already set).
+    ``fresh``: the version was just created (nothing to delete, JSON already set).  A
+    current version's cells are counted in the rollup and its units' pages made stale.
     """
     if not fresh:
+        if version.is_current:
+            rollup.add(session, [version.id], -1)
         session.execute(delete(Cell).where(Cell.version_id == version.id))
         session.execute(delete(FindingRow).where(FindingRow.version_id == version.id))
         version.disclosure = pack(to_dict(doc))
@@ -164,34 +123,24 @@ def write_content(session: Session, version: Version, doc: Disclosure, findings:
         version.errors, version.warnings, version.infos = counts
     if version.title != (doc.title or ""):
         version.title = doc.title or ""
-    rows = finding_rows(version.id, findings)
-    if rows:
-        session.connection().execute(FindingRow.__table__.insert(), rows)
-    main_unit = session.get(Unit, session.get(Document, version.document_id).unit_id)
-    units: dict[str, Unit] = {main_unit.code: main_unit}
-    cells: list[tuple] = []
-    subjects: dict[str, tuple[str, str | None]] = {}
+    bulk_insert(session, FindingRow.__table__, FINDING_COLUMNS, [(version.id, *f) for f in finding_tuples(findings)])
     document = session.get(Document, version.document_id)
-    for c in tidy_cells(doc):
-        unit = units.get(c.unit_code)
-        if unit is None:
-            org = org_of(doc, c.unit_code or None, c.unit_name, department, region)
-            unit = _unit(session, org, _department(session, org))
-            units[c.unit_code] = unit
-        if c.code and c.code not in subjects:
-            subjects[c.code] = (c.item, c.code_kind)
-        cells.append((version.id, unit.id, unit.department_id, document.year, document.phase, version.is_current, c.table,
-                      c.table_index, c.row_index, c.row[:16] or None, c.code or None, c.code_level, c.code_kind, c.item,
-                      c.column_key[:100], c.column[:100], c.column_role, c.side, c.value, c.scaled, c.amount_unit or None))
-    if cells:
-        bulk_insert(session, Cell.__table__, CELL_COLUMNS, cells)
-    if subjects:
-        have = set(session.scalars(select(Subject.code).where(Subject.code.in_(list(subjects)))))
-        for code, (name, kind) in subjects.items():
-            if code not in have:
-                session.add(Subject(code=code, name=name, kind=kind))
-                search.index(session, "subject", code, name)
-    return len(cells)
+    main_unit = session.get(Unit, document.unit_id)
+    cells, orgs, subjects = cell_tuples(doc, main_unit.code, department, region)
+    units: dict[str, tuple[int, int | None]] = {main_unit.code: (main_unit.id, main_unit.department_id)}
+    for code, org in orgs.items():
+        unit = _unit(session, org, _department(session, org))
+        units[code] = (unit.id, unit.department_id)
+    rows = []
+    for c in cells:
+        uid, did = units[c[0]]
+        rows.append((version.id, uid, did, document.year, document.phase, version.is_current, *c[1:]))
+    bulk_insert(session, Cell.__table__, CELL_COLUMNS, rows)
+    _subjects(session, subjects)
+    if version.is_current:
+        rollup.add(session, [version.id])
+        pages.bump(session, [uid for uid, _ in units.values()])
+    return len(rows)
 
 
 def ingest(
@@ -231,27 +180,26 @@ def ingest(
     existing_unit = session.scalar(select(Unit).where(Unit.code == org.unit_code))
     if allowed_unit_ids is not None and (existing_unit is None or existing_unit.id not in allowed_unit_ids):
         raise StoreError(f"无权为单位 {org.unit_code} {org.unit_name} 上传")
-    unit = existing_unit or _unit(session, org, _department(session, org), missing=True)
     phase = doc.phase or "预算"
     document = session.scalar(
-        select(Document).where(Document.unit_id == unit.id, Document.year == doc.year, Document.phase == phase)
+        select(Document).where(Document.unit_id == existing_unit.id, Document.year == doc.year, Document.phase == phase)
     ) if existing_unit is not None else None
-    new_document = document is None
-    if new_document:
-        document = Document(unit_id=unit.id, year=doc.year, phase=phase, scope=doc.scope)
-        session.add(document)
-        session.flush()
-        number = 1
-    else:
-        number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
-    # the first version of a new document, published at once: nothing to supersede
-    direct = status == PUBLISHED and new_document
+    if document is None:  # a new document: its one version in a few statements
+        prepared = prepare(doc, findings, data, filename, fmt, department, region, digest=digest)
+        done = load(session, [prepared], user=user, status=PUBLISHED if status == PUBLISHED else DRAFT, note=note)[0]
+        counts = prepared.counts
+        return Imported(done.version_id, done.document_id, org.unit_code, existing_unit.name if existing_unit else org.unit_name,
+                        doc.year, phase, 1, PUBLISHED if status == PUBLISHED else DRAFT, True, counts[0], counts[1],
+                        done.cells)
+    # a new version of an existing document (a correction): a draft, published through the workflow
+    unit = existing_unit
+    number = (session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
     version = Version(
         document_id=document.id,
         number=number,
         sha256=digest,
-        status=PUBLISHED if direct else DRAFT,
-        is_current=direct,
+        status=DRAFT,
+        is_current=False,
         title=doc.title or "",
         filename=filename[-300:],
         fmt=fmt,
@@ -259,8 +207,6 @@ def ingest(
         pages=doc.pages or 0,
         uploaded_by=user.id if user else None,
         uploaded_at=now(),
-        published_at=now() if direct else None,
-        reviewed_by=user.id if direct and user else None,
         note=note,
         disclosure=pack(to_dict(doc)),
     )
@@ -270,9 +216,7 @@ def ingest(
     session.add(Source(version_id=version.id, data=data))
     record(session, user, "upload", "version", version.id, unit=unit.code, year=doc.year, phase=phase,
            number=number, filename=filename, sha256=digest)
-    if direct:
-        record(session, user, "publish", "version", version.id, supersedes=[])
-    elif status == PUBLISHED:
+    if status == PUBLISHED:
         publish(session, version, user, cells=False)  # before the cells are written, so they are written current
     n = write_content(session, version, doc, findings, department, region, fresh=True)
     return Imported(version.id, document.id, unit.code, unit.name, document.year, phase, number, version.status,

@@ -285,10 +285,9 @@ def unit_series(session: Session, unit_id: int, tables: tuple[str, ...], role: s
     return [SeriesCell(y, ph, t, code, item, unscale(int(n))) for y, ph, t, code, item, n in rows]
 
 
-def publication_generation(store):
-    """Changes whenever a version is published (and so whenever one is superseded): the newest publication time.
+def publication_generation(store) -> int:
+    """Grows with every publication (and so every supersession): the ``publication`` counter (``store.pages``)."""
+    from .pages import publication_generation as current
 
-    One lookup in ``ix_versions_published_at``; versions are never unpublished.
-    """
-    with store.read() as s:
-        return s.scalar(select(func.max(Version.published_at)))
+    with store.engine.connect() as conn:
+        return current(conn)

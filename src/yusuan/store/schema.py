@@ -13,7 +13,12 @@ Layout:
   for aggregation;
 * ``findings`` of each version; ``users``, their ``user_units`` and ``sessions``;
   ``audit_log`` of every change; ``search_grams`` — a character n-gram index that finds
-  Chinese names (SQLite FTS's default tokenizer splits on spaces and cannot).
+  Chinese names (SQLite FTS's default tokenizer splits on spaces and cannot);
+* derived, kept in step by every publication in the same transaction: ``rollup`` (the
+  current published cells summed per year × phase × department × region × table ×
+  column role × code, which answers the all-units aggregates), ``pages`` (the public
+  pages and documents of a unit's year, rendered once per ``units.generation``) and
+  ``counters`` (the publication generation).
 
 Money in ``cells.scaled`` is an integer: the amount × 100 in 元 (分), or the quantity
 × 100 — sums are exact on both databases, and the printed text stays in ``value``.
@@ -77,6 +82,9 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: the publication generation (``counters``) that last changed what the public sees of this
+    #: unit; a stored page is valid while its generation equals this one (``store.pages``)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Document(Base):
@@ -234,3 +242,65 @@ class Subject(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str | None] = mapped_column(String(16))
+
+
+class Counter(Base):
+    """Named counters; ``publication`` grows with every publication (``store.pages.bump``)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Page(Base):
+    """A public page or document of a unit's year, rendered once for a unit generation.
+
+    ``kind``: ``html`` (the unit page), ``api`` (``/api/units/{code}/{year}``) or a download
+    format; ``variant``: the normalised query (``phase=决算``, ``version=2``, or empty).
+    Valid only while ``generation`` equals the unit's and ``renderer`` the portal's (a
+    digest of its version, templates and title: an upgrade re-renders); never personalised
+    (staff pages are not stored).
+    """
+
+    __tablename__ = "pages"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    renderer: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str] = mapped_column(String(64))
+    rendered_at: Mapped[datetime] = mapped_column(DateTime)
+    encoding: Mapped[str] = mapped_column(String(16))  # gzip | identity
+    headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: extra response headers
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Rollup(Base):
+    """Current published cells summed per year × phase × department × region × table × role × code.
+
+    Absent values are stored as ``''`` (``0`` for a department) so that the key can be
+    unique on both databases; ``store.aggregate`` turns them back into NULL.  ``total`` is
+    the exact sum of ``cells.scaled`` (分, or quantity × 100), ``cells`` the count.
+    """
+
+    __tablename__ = "rollup"
+    __table_args__ = (
+        # the key (its leading columns serve the usual cuts: year, table, role, level)
+        UniqueConstraint("year", "table_id", "column_role", "code_level", "code", "phase", "department_id", "region",
+                         "code_kind", "side", "is_amount", name="uq_rollup_key"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    table_id: Mapped[str] = mapped_column(String(64))
+    column_role: Mapped[str] = mapped_column(String(64))
+    code_level: Mapped[int] = mapped_column(SmallInteger)
+    code: Mapped[str] = mapped_column(String(16))
+    phase: Mapped[str] = mapped_column(String(8))
+    department_id: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(100))
+    code_kind: Mapped[str] = mapped_column(String(16))
+    side: Mapped[str] = mapped_column(String(16))
+    is_amount: Mapped[bool] = mapped_column(Boolean)
+    total: Mapped[int] = mapped_column(BigInteger)
+    cells: Mapped[int] = mapped_column(BigInteger)

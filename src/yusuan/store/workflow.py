@@ -5,7 +5,9 @@
 * Published versions are immutable.  A correction is a new version of the same document;
   publishing it marks the previous one ``superseded`` (still readable, with a diff).
 * Exactly one version per document is current (``is_current``), mirrored on its cells
-  so public queries and aggregates read only current published data.
+  so public queries and aggregates read only current published data; publishing keeps
+  the rollup (``store.rollup``) and the units' page generations (``store.pages``) in step,
+  in the same transaction.
 
 Who may do what is decided in ``web.auth``; this module enforces the state machine.
 """
@@ -18,9 +20,10 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from . import pages, rollup
 from .audit import now, record
 from .db import StoreError
-from .schema import DRAFT, PUBLISHED, REJECTED, REVIEW, STATUS_NAMES, SUPERSEDED, Cell, User, Version
+from .schema import DRAFT, PUBLISHED, REJECTED, REVIEW, STATUS_NAMES, SUPERSEDED, Cell, Document, User, Version
 
 EDITABLE = (DRAFT, REJECTED)
 
@@ -55,6 +58,12 @@ def publish(session: Session, version: Version, user: User | None, cells: bool =
     previous = session.scalars(
         select(Version).where(Version.document_id == version.document_id, Version.is_current.is_(True), Version.id != version.id)
     ).all()
+    # units whose public pages change: the document's and every unit with cells in either version
+    document = session.get(Document, version.document_id)
+    ids = [v.id for v in previous] + ([version.id] if cells else [])
+    touched = {document.unit_id} | set(session.scalars(select(Cell.unit_id).where(Cell.version_id.in_(ids)).distinct()))
+    if previous:
+        rollup.add(session, [v.id for v in previous], -1)
     for old in previous:
         old.is_current = False
         old.status = SUPERSEDED
@@ -65,6 +74,8 @@ def publish(session: Session, version: Version, user: User | None, cells: bool =
     version.reviewed_by = user.id if user else None
     if cells:
         session.execute(update(Cell).where(Cell.version_id == version.id).values(is_current=True))
+        rollup.add(session, [version.id])
+    pages.bump(session, touched)
     record(session, user, "publish", "version", version.id, supersedes=[v.id for v in previous])
 
 

@@ -5,6 +5,7 @@ version's unit, runs in one transaction, and leaves an audit entry.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from fastapi import Request
@@ -19,6 +20,9 @@ from ..store.ingest import Imported, ingest, write_content
 from ..store.schema import DRAFT, PUBLISHED, SUPERSEDED, Document, Version
 from .auth import Denied, Viewer
 from .upload import UploadError, parse_upload, read_limited
+
+
+log = logging.getLogger("yusuan.web")
 
 
 class NotFound(Exception):
@@ -70,12 +74,20 @@ async def transition(request: Request, v: Viewer, version_id: int, action: str, 
                 workflow.publish(s, version, v.user)
             else:
                 workflow.reject(s, version, v.user, reason)
-            return version
+            return version, document.unit_id
 
     try:
-        return await run_in_threadpool(go)
+        version, unit_id = await run_in_threadpool(go)
     except NotFound:
         raise UploadError(f"版本 {version_id} 不存在", 404, "not-found") from None
+    if action == "publish":  # the unit's public pages, rendered now rather than by the next visitor
+        from .public import prerender
+
+        try:
+            await run_in_threadpool(prerender, store, request.app.state.settings, [unit_id])
+        except Exception:  # noqa: BLE001 - published is published; the next visitor renders the page
+            log.exception("prerender after publishing version %s failed", version_id)
+    return version
 
 
 async def edit_cell(request: Request, v: Viewer, version_id: int, table_index: int, row_index: int, column_key: str,

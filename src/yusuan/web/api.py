@@ -1,25 +1,30 @@
 """The JSON API (``/api/…``), described by the OpenAPI document at ``/api/openapi.json``.
 
 Amounts are decimal strings (never floats).  Errors always have the shape
-``{"error": {"status": 404, "code": "not-found", "message": "…"}}``.
+``{"error": {"status": 404, "code": "not-found", "message": "…"}}``.  A unit's year is
+served to the public from its stored rendering, aggregates from a per-worker cache keyed
+by the publication generation (``web.cache``); both revalidate by ETag.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from ..model.serialize import to_dict
 from ..store import aggregate as agg
+from ..store import pages as stored_pages
 from ..store import queries, search
+from ..store.db import StoreError
 from ..store.schema import Unit, Version
-from . import actions
+from . import actions, public
 from .auth import check_csrf, viewer
+from .cache import AggregateCache, Rendered, cached, make_entry, respond, variant_of
 
 
 class ErrorDetail(BaseModel):
@@ -202,26 +207,15 @@ async def get_unit_year(request: Request, unit_code: str = Path(..., max_length=
                         phase: Literal["预算", "决算"] | None = Query(None), version: int | None = Query(None, ge=1, le=100000)):
     v = await viewer(request)
     store = request.app.state.store
-
-    def load():
-        with store.read() as s:
-            unit = queries.find_unit(s, unit_code)
-            if unit is None:
-                return None
-            uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=v.can("read-unpublished", unit.id))
-            if uy is None:
-                return None
-            summary = queries.units(s, published_only=False, code=unit_code)[0]
-            return uy, summary, queries.findings(s, uy.version.id)
-
-    found = await run_in_threadpool(load)
+    missing = f"单位 {unit_code} 没有 {year} 年已发布的公开文件"
+    if not v.staff:  # stored once per publication (web.cache)
+        resp = await cached(request, "api", unit_code, year, variant_of(phase, version), public.JSON,
+                            lambda: public.unit_api(store, unit_code, year, phase, version))
+        return resp if resp is not None else _error(request, 404, missing)
+    found = await run_in_threadpool(public.unit_api, store, unit_code, year, phase, version, v)
     if found is None:
-        return _error(request, 404, f"单位 {unit_code} 没有 {year} 年已发布的公开文件")
-    uy, summary, findings = found
-    summary.years = uy.years
-    return UnitYearOut(unit=_unit_out(summary), year=year, phase=uy.document.phase, scope=uy.document.scope,
-                       version=_version_out(uy.version), versions=[_version_out(x) for x in uy.versions],
-                       findings=[_finding_out(f) for f in findings], disclosure=to_dict(uy.disclosure()))
+        return _error(request, 404, missing)
+    return Response(found.body, media_type=public.JSON, headers={"Cache-Control": "private, no-cache"})
 
 
 @router.get("/aggregate", response_model=AggregateOut, responses={400: ERRORS[400]},
@@ -235,16 +229,25 @@ async def aggregate(request: Request, cut: str | None = Query(None, max_length=2
                     order: str | None = Query(None, max_length=40, description="如 amount:desc")):
     await viewer(request)
     store = request.app.state.store
-    from ..store.db import StoreError
+    answers: AggregateCache = request.app.state.aggregate_cache
+    key = (cut or "", drilldown or "", page, pagesize, order or "")
 
     def load():
-        with store.read() as s:
-            return agg.aggregate(s, cut, drilldown, page, pagesize, order).to_json()
+        with store.engine.connect() as conn:
+            generation = stored_pages.publication_generation(conn)  # before the data (web.cache)
+        e = answers.get(key, generation)
+        if e is None:
+            with store.read() as s:
+                data = agg.aggregate(s, cut, drilldown, page, pagesize, order).to_json()
+            e = make_entry("api", generation, Rendered(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()))
+            answers.put(key, e)
+        return e
 
     try:
-        return await run_in_threadpool(load)
+        entry = await run_in_threadpool(load)
     except StoreError as exc:
         return _error(request, 400, str(exc))
+    return respond(request, entry, public.JSON)
 
 
 @router.get("/search", response_model=SearchOut, summary="按单位名称、部门、科目名称或编码搜索（支持中文）")

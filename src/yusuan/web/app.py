@@ -10,20 +10,18 @@ Security headers (CSP without inline scripts, nosniff, frame denial) go on every
 from __future__ import annotations
 
 import logging
-from importlib import resources
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..store import Store, StoreError
-from ..store.schema import ROLE_NAMES, STATUS_NAMES
 from .auth import Denied
+from .cache import AggregateCache, PageCache
+from .public import make_templates, package_dir, renderer_id
 from .settings import Settings
 from .upload import UploadError
 
@@ -39,8 +37,38 @@ _STATUS_CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404:
                  501: "not-implemented"}
 
 
-def package_dir(name: str) -> Path:
-    return Path(str(resources.files("yusuan.web") / name))
+_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]
+_STATIC_CACHE = (b"cache-control", b"public, max-age=86400")
+
+
+class SecurityHeaders:
+    """Security headers on every reply (unless the handler set them), as plain ASGI middleware.
+
+    Starlette's ``@app.middleware("http")`` wraps every response in a streaming body and a
+    task; this adds the headers to the start message and nothing else.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                have = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in _HEADERS if k not in have]
+                if static and _STATIC_CACHE[0] not in have:
+                    headers.append(_STATIC_CACHE)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def wants_json(request: Request) -> bool:
@@ -63,26 +91,12 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
-    from .pages import PageCache
-
     app.state.page_cache = PageCache(settings.page_cache_size)
-    templates = Jinja2Templates(directory=str(package_dir("templates")))
-    templates.env.globals.update(settings=settings, STATUS_NAMES=STATUS_NAMES, ROLE_NAMES=ROLE_NAMES, version=__version__)
-    templates.env.filters["money"] = _money
-    app.state.templates = templates
+    app.state.aggregate_cache = AggregateCache(settings.aggregate_cache_size)
+    app.state.renderer = renderer_id(settings)
+    app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=str(package_dir("static"))), name="static")
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith("/static/"):
-            h.setdefault("Cache-Control", "public, max-age=86400")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def error(request: Request, status: int, message: str, code: str | None = None, extra: dict | None = None):
         code = code or _STATUS_CODES.get(status, "error")
@@ -146,22 +160,6 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.include_router(staff.router)
     app.include_router(pages.router)
     return app
-
-
-def _money(value) -> str:
-    """Thousands separators for display; the exact decimal as stored otherwise."""
-    if value is None or value == "":
-        return ""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    s = format(d, ",f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return s
 
 
 __all__ = ["HTMLResponse", "create_app"]

@@ -1,68 +1,30 @@
 """Public pages: home, search, units, a unit's year, departments, regions, downloads.
 
 Each handler asks the store in a worker thread (the database drivers block) and renders
-a template.  Only published versions are shown unless the viewer may read drafts.
+a template.  Only published versions are shown unless the viewer may read drafts.  A
+unit's year is served to the public from its stored rendering (``web.cache``).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..model import plain
 from ..store import aggregate as agg
 from ..store import queries, search
 from ..store.schema import Unit
-from . import views
+from . import public
 from .auth import Viewer, viewer
+from .cache import cached, variant_of
+from .public import DOWNLOAD_FORMATS
 
 router = APIRouter(include_in_schema=False)
 
-DOWNLOAD_FORMATS = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
 _YEAR_RE = re.compile(r"^(\d{4})(?:\.([a-z]+))?$")
-#: the three items of 三公 and their total (not the 其中 lines under 公务用车)
-_THREE_TOP = re.compile(r"^(?:合计|因公出国|公务用车购置及|公务接待)")
-
-
-class PageCache:
-    """A small LRU of rendered public pages, keyed by URL and publication generation.
-
-    Published versions never change, and the public pages of a unit change only when a
-    version is published; the key includes ``queries.publication_generation`` so a
-    publication (in any worker process) makes every cached page stale at once.
-    """
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key, body: bytes) -> None:
-        with self.lock:
-            self.items[key] = body
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
 
 
 def render(request: Request, name: str, context: dict | None = None, status: int = 200):
@@ -140,50 +102,6 @@ async def unit_latest(request: Request, unit_code: str):
     return RedirectResponse(f"/units/{unit_code}/{u.years[-1]}", status_code=307)
 
 
-@dataclass
-class UnitPage:
-    uy: queries.UnitYear
-    doc: object
-    tables: list
-    findings: list
-    functional: dict | None
-    economic: dict | None
-    three_public: dict | None
-    yoy: views.Yoy | None
-    can_see_drafts: bool
-    figures: list
-
-
-def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | None, version: int | None) -> UnitPage | None:
-    with store.read() as s:
-        unit = queries.find_unit(s, unit_code)
-        if unit is None:
-            return None
-        drafts = v.can("read-unpublished", unit.id)
-        uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=drafts)
-        if uy is None:
-            return None
-        doc = uy.disclosure()
-        tables = [views.table_view(t, doc.empty_table_notes.get(t.id)) for t in views.tables_for_unit(doc, unit_code)]
-        fnd = queries.findings(s, uy.version.id)
-        func_table = next((t for t in views.FUNCTIONAL_TABLES if any(tv.id == t for tv in tables)), None)
-        series = queries.unit_series(s, unit.id, views.THREE_PUBLIC_TABLES + ((func_table,) if func_table else ()))
-        top = [c for c in series if c.table in views.THREE_PUBLIC_TABLES and _THREE_TOP.match(c.item)]
-        three = None
-        if top:
-            three = {"years": sorted({c.year for c in top}),
-                     "cells": [{"year": c.year, "item": c.item, "amount": plain(c.amount)} for c in top]}
-        y = None
-        if func_table:
-            phase_ = uy.document.phase
-            this = views.series_by_code([c for c in series if c.table == func_table and c.year == year and c.phase == phase_])
-            last = views.series_by_code([c for c in series if c.table == func_table and c.year == year - 1 and c.phase == phase_])
-            if last:
-                y = views.yoy(this, last, year, names={c.code: c.item for c in series if c.code})
-        return UnitPage(uy, doc, tables, fnd, views.functional_tree(doc, unit_code), views.economic_series(doc, unit_code),
-                        three, y, drafts, views.key_figures(doc, unit_code))
-
-
 @router.get("/units/{unit_code}/{year_fmt}")
 async def unit_year(request: Request, unit_code: str, year_fmt: str, phase: str | None = None, version: int | None = None):
     v = await viewer(request)
@@ -192,27 +110,23 @@ async def unit_year(request: Request, unit_code: str, year_fmt: str, phase: str 
         return not_found(request)
     year, fmt = int(m.group(1)), m.group(2)
     store = request.app.state.store
+    missing = f"单位 {unit_code} 没有 {year} 年已发布的公开文件"
     if fmt:
         if fmt not in DOWNLOAD_FORMATS:
             return not_found(request, f"不支持的下载格式 .{fmt}（可选：{'、'.join(DOWNLOAD_FORMATS)}）")
         from .downloads import download
 
         return await download(request, v, unit_code, year, fmt, phase, version)
-    cache: PageCache = request.app.state.page_cache
-    key = None
-    if not v.staff:  # what the public sees changes only when something is published
-        generation = await run_in_threadpool(queries.publication_generation, store)
-        key = (request.url.path, request.url.query, generation)
-        body = cache.get(key)
-        if body is not None:
-            return HTMLResponse(body)
-    page = await run_in_threadpool(unit_page_data, store, v, unit_code, year, phase, version)
+    if not v.staff:  # the public page: stored once per publication (web.cache)
+        templates = request.app.state.templates
+        resp = await cached(request, "html", unit_code, year, variant_of(phase, version), public.HTML,
+                            lambda: public.unit_html(templates, store, unit_code, year, phase, version))
+        return resp if resp is not None else not_found(request, missing)
+    page = await run_in_threadpool(public.unit_page_data, store, v, unit_code, year, phase, version)
     if page is None:
-        return not_found(request, f"单位 {unit_code} 没有 {year} 年已发布的公开文件")
-    resp = render(request, "unit.html", {"p": page, "uy": page.uy, "doc": page.doc, "year": year,
-                                         "formats": list(DOWNLOAD_FORMATS)})
-    if key is not None:
-        cache.put(key, resp.body)
+        return not_found(request, missing)
+    resp = render(request, "unit.html", public.unit_page_context(page, year))
+    resp.headers["Cache-Control"] = "private, no-cache"
     return resp
 
 

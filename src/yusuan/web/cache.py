@@ -1,0 +1,226 @@
+"""Public pages without per-request work: stored once per publication, revalidated by ETag.
+
+What the public sees of a unit's year changes only when something of the unit is
+published (``store.pages``: the unit's generation).  So the public unit page, its API
+document and its downloads are rendered once per unit generation — by ``prerender`` right
+after a publication, or by the first request after it — and stored gzip-compressed in the
+``pages`` table.  A request then costs one indexed lookup (the unit's generation and the
+stored page's ETag): ``304 Not Modified`` when the browser has it, the stored bytes as
+they are when it accepts gzip, otherwise decompressed.  Each worker keeps the bytes of
+recent pages too (``PageCache``), checked against the same generation.
+
+Only anonymous requests are served from here: a logged-in viewer may see drafts and gets
+a freshly rendered, ``private`` page.  Public pages carry nothing personal (no CSRF
+token, the login link only), so one stored copy is right for everyone; ``Vary: Cookie``
+keeps shared caches from handing a public copy to a logged-in browser.
+
+Anything that spans units (aggregates) is cached per worker under the publication
+generation (``AggregateCache``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Callable
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ..store import pages
+
+#: kinds whose bytes are stored gzip-compressed (the others are compressed formats already)
+TEXT_KINDS = ("html", "api", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Entry:
+    generation: int
+    etag: str
+    rendered_at: datetime
+    encoding: str  # gzip | identity
+    headers: dict
+    body: bytes
+
+
+class PageCache:
+    """A small LRU (per worker process) of stored pages' bytes, by (unit, year, kind, variant)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        if self.size <= 0:
+            return None
+        with self.lock:
+            e = self.items.get(key)
+            if e is not None:
+                self.items.move_to_end(key)
+            return e
+
+    def put(self, key, entry) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.items[key] = entry
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@dataclass
+class Rendered:
+    """A freshly rendered page: its bytes (uncompressed) and extra headers."""
+
+    body: bytes
+    headers: dict = field(default_factory=dict)
+
+
+def etag_of(body: bytes) -> str:
+    return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def make_entry(kind: str, generation: int, r: Rendered, at: datetime | None = None) -> Entry:
+    at = (at or datetime.now(timezone.utc).replace(tzinfo=None)).replace(microsecond=0)
+    if kind in TEXT_KINDS:
+        return Entry(generation, etag_of(r.body), at, "gzip", r.headers, gzip.compress(r.body, 6, mtime=0))
+    return Entry(generation, etag_of(r.body), at, "identity", r.headers, r.body)
+
+
+def store_entry(store, renderer: str, unit_id: int, year: int, kind: str, variant: str, e: Entry) -> None:
+    with store.engine.begin() as conn:
+        pages.put_page(conn, unit_id, year, kind, variant, e.generation, renderer, e.etag, e.encoding, e.body, e.headers,
+                       e.rendered_at)
+
+
+def _etags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def not_modified(request: Request, etag: str | None, rendered_at: datetime | None) -> bool:
+    """Conditional GET: ``If-None-Match`` (weak comparison) first, else ``If-Modified-Since``."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = _etags(inm)
+        return etag is not None and ("*" in tags or etag.removeprefix("W/") in tags)
+    ims = request.headers.get("if-modified-since")
+    if ims and rendered_at is not None:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is not None:
+            since = since.astimezone(timezone.utc).replace(tzinfo=None)
+        return rendered_at.replace(microsecond=0) <= since
+    return False
+
+
+def accepts_gzip(request: Request) -> bool:
+    """``Accept-Encoding`` names gzip (or ``*``) with a non-zero quality."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = 1.0
+            for p in params.split(";"):
+                k, _, val = p.strip().partition("=")
+                if k.strip().lower() == "q":
+                    try:
+                        q = float(val)
+                    except ValueError:
+                        q = 0.0
+            return q > 0
+    return False
+
+
+def public_headers(e: Entry, media_type: str) -> dict:
+    return {"ETag": e.etag, "Last-Modified": format_datetime(e.rendered_at.replace(tzinfo=timezone.utc), usegmt=True),
+            "Cache-Control": "public, no-cache", "Vary": "Accept-Encoding, Cookie", **e.headers}
+
+
+def respond(request: Request, e: Entry, media_type: str) -> Response:
+    headers = public_headers(e, media_type)
+    if not_modified(request, e.etag, e.rendered_at):
+        return Response(status_code=304, headers=headers)
+    if e.encoding == "gzip":
+        if accepts_gzip(request):
+            return Response(e.body, media_type=media_type, headers=headers | {"Content-Encoding": "gzip"})
+        return Response(gzip.decompress(e.body), media_type=media_type, headers=headers)
+    return Response(e.body, media_type=media_type, headers=headers)
+
+
+def variant_of(phase: str | None, version: int | None) -> str:
+    """The normalised query of a unit-year URL (only the parameters that change the page)."""
+    parts = []
+    if phase:
+        parts.append(f"phase={phase}")
+    if version is not None:
+        parts.append(f"version={version}")
+    return "&".join(parts)
+
+
+async def cached(request: Request, kind: str, unit_code: str, year: int, variant: str, media_type: str,
+                 produce: Callable[[], Rendered | None]) -> Response | None:
+    """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404)."""
+    store = request.app.state.store
+    lru: PageCache = request.app.state.page_cache
+    renderer: str = request.app.state.renderer
+
+    def lookup():
+        with store.engine.connect() as conn:
+            st = pages.page_state(conn, unit_code, year, kind, variant, renderer)
+            if st is None:
+                return None, None
+            key = (st.unit_id, year, kind, variant)
+            e = lru.get(key)
+            if e is not None and e.generation == st.generation:
+                return st, e
+            if st.etag is None:
+                return st, None
+            if not_modified(request, st.etag, st.rendered_at):
+                return st, Entry(st.generation, st.etag, st.rendered_at, "identity", {}, b"")  # headers only
+            row = pages.get_page(conn, st.unit_id, year, kind, variant)
+            if row is None or row.generation != st.generation or row.renderer != renderer:
+                return st, None
+            e = Entry(row.generation, row.etag, row.rendered_at, row.encoding, row.headers, row.body)
+            lru.put(key, e)
+            return st, e
+
+    st, entry = await run_in_threadpool(lookup)
+    if st is None:
+        return None
+    if entry is None:
+        # the generation was read before the content: a publication in between stamps this
+        # page with the old generation, and it is never served
+        rendered = await run_in_threadpool(produce)
+        if rendered is None:
+            return None
+        entry = make_entry(kind, st.generation, rendered)
+        await run_in_threadpool(store_entry, store, renderer, st.unit_id, year, kind, variant, entry)
+        lru.put((st.unit_id, year, kind, variant), entry)
+    return respond(request, entry, media_type)
+
+
+class AggregateCache:
+    """Aggregate answers per worker, keyed by the normalised query and the publication generation."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.lru = PageCache(size)
+
+    def get(self, key, generation: int):
+        e = self.lru.get(key)
+        return e if e is not None and e.generation == generation else None
+
+    def put(self, key, entry: Entry) -> None:
+        self.lru.put(key, entry)
+
+
+__all__ = ["AggregateCache", "Entry", "PageCache", "Rendered", "accepts_gzip", "cached", "etag_of", "make_entry",
+           "not_modified", "respond", "store_entry", "variant_of"]
