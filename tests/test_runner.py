@@ -1,0 +1,73 @@
+"""Directory runs: every document bounded in time and memory, the run goes on, a report
+line per document."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from yusuan import runner
+
+
+def _slow_or_greedy(path: Path):
+    if path.name.startswith("slow"):
+        time.sleep(60)
+    if path.name.startswith("greedy"):
+        b = bytearray(8 * 1024 * 1024 * 1024)  # 8 GiB: over the worker's address-space cap
+        return None, f"allocated {len(b)}"
+    return runner.__dict__["_real_one"](path)
+
+
+@pytest.fixture
+def patched(monkeypatch):
+    # workers are forked, so they run the patched function
+    monkeypatch.setitem(runner.__dict__, "_real_one", runner._one)
+    monkeypatch.setattr(runner, "_one", _slow_or_greedy)
+
+
+def test_a_hanging_document_is_cut_off_and_the_run_goes_on(tmp_path, seed_path, patched):
+    slow = tmp_path / "slow.txt"
+    slow.write_text("x", encoding="utf-8")
+    good = tmp_path / "seed.txt"
+    good.write_bytes(seed_path.read_bytes())
+    t0 = time.monotonic()
+    outcomes = runner.run([slow, good], jobs=2, timeout=3)
+    assert time.monotonic() - t0 < 30
+    assert outcomes[0].result is None and "gave up after" in outcomes[0].error
+    assert outcomes[1].result is not None and outcomes[1].result.disclosure.year == 2021
+
+
+def test_memory_is_capped_per_document(tmp_path, seed_path, patched):
+    greedy = tmp_path / "greedy.txt"
+    greedy.write_text("x", encoding="utf-8")
+    good = tmp_path / "seed.txt"
+    good.write_bytes(seed_path.read_bytes())
+    outcomes = runner.run([greedy, good], jobs=1, timeout=60, memory_mb=1024)
+    assert outcomes[0].result is None and "memory" in outcomes[0].error
+    assert outcomes[1].result is not None
+
+
+def test_report_csv_has_a_line_per_document(tmp_path, seed_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(seed_path.read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    report = tmp_path / "report.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "yusuan.cli", "check", str(folder), "--report", str(report)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2  # one file cannot be read at all
+    assert "empty.txt: empty file" in proc.stderr and "Traceback" not in proc.stderr
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [Path(r["file"]).name for r in rows] == ["empty.txt", "seed.txt"]
+    seed = rows[1]
+    assert (seed["phase"], seed["scope"], seed["year"], seed["errors"]) == ("预算", "单位", "2021", "0")
+    assert "income_summary" in seed["tables"] and float(seed["seconds"]) > 0
+    assert rows[0]["problem"]
