@@ -133,6 +133,8 @@ class Catalog:
         Remembered per text: page headers and short lines repeat on every page, and the
         parser asks about every short line of a document.
         """
+        if "表" not in text and not text.rstrip().endswith("算"):
+            return None  # every title names a 表 or ends 预算 (the test ``_match_title`` starts with)
         key = (text, unit_names)
         try:
             return self._title_cache[key]

@@ -126,11 +126,9 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     kept_values = []
     for s in values:
         # a few amounts that drifted into (or across) a busier value column's span
-        host = next(
-            (o for o in values if o is not s and o.numeric > 2 * s.numeric and _overlap(o.x0, o.x1, s.x0, s.x1) > 0),
-            None,
-        )
-        if host is not None and s.numeric <= stray:
+        if s.numeric <= stray and any(
+            o is not s and o.numeric > 2 * s.numeric and _overlap(o.x0, o.x1, s.x0, s.x1) > 0 for o in values
+        ):
             continue
         kept_values.append(s)
     first_value = min((s.x0 for s in kept_values), default=float("inf"))
@@ -138,11 +136,12 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     kept_texts: list[Slot] = []
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
-        headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
-        if inside and (not headed or s.text <= stray):
-            continue
-        if s.x0 > first_value and s.text <= stray and not headed:
-            continue
+        if inside or (s.x0 > first_value and s.text <= stray):
+            headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
+            if inside and (not headed or s.text <= stray):
+                continue
+            if s.x0 > first_value and s.text <= stray and not headed:
+                continue
         prev = kept_texts[-1] if kept_texts else None
         if (
             prev is not None
@@ -213,9 +212,11 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
     bands = _bands(slots)
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
+    spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
-            hit = [i for i, s in enumerate(slots) if _overlap(w.x0, w.x1, s.x0, s.x1) > 0]
+            x0, x1 = w.x0, w.x1
+            hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
             if not hit:
@@ -421,13 +422,16 @@ def _monotone_path(costs: list[list[float]], vals: list[bool]) -> list[int] | No
 def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[HeaderCell]:
     cells: list[HeaderCell] = []
     bands = _bands(slots)
+    centres = [(i, s.center) for i, s in enumerate(slots)]
+    spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
             # a word spans the columns whose middle it covers; touching a neighbour's
             # edge does not make it a group header (其中：专项资金列 over one column)
-            hit = [i for i, s in enumerate(slots) if w.x0 <= s.center <= w.x1]
+            x0, x1 = w.x0, w.x1
+            hit = [i for i, c in centres if x0 <= c <= x1]
             if len(hit) <= 1:
-                over = [(_overlap(w.x0, w.x1, s.x0, s.x1), i) for i, s in enumerate(slots)]
+                over = [(min(x1, s1) - max(x0, s0), i) for i, s0, s1 in spans]  # overlaps
                 best = max(over, default=(0, None))
                 hit = [best[1]] if best[0] > 0 else hit
             if not hit:
@@ -531,12 +535,16 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     for c in sorted(cells, key=lambda c: c.line):
         if c.first == c.last:
             centre[c.first] = c.center
+    label_slot = [bool(sl.text and not sl.numeric) for sl in slots]
+    by_line: dict[int, list[HeaderCell]] = {}
+    for c in cells:
+        by_line.setdefault(c.line, []).append(c)
     out = []
     for c in cells:
-        same_line = [o for o in cells if o.line == c.line and o is not c]
         blocked = set()
-        for o in same_line:
-            blocked.update(range(o.first, o.last + 1))
+        for o in by_line[c.line]:
+            if o is not c:
+                blocked.update(range(o.first, o.last + 1))
         cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
         if not cand or not any(c.first <= s <= c.last for s in cand):
             out.append(c)
@@ -548,6 +556,7 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                 continue
         best = (c.first, c.last)
         best_w = 0.0
+        in_cand = set(cand)
         # contiguous runs of candidates containing the cell's own slots, centred under it
         for a in cand:
             if a > c.first:
@@ -555,9 +564,9 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
             for b in reversed(cand):
                 if b < c.last:
                     break
-                if any(x not in cand for x in range(a, b + 1)):
+                if any(x not in in_cand for x in range(a, b + 1)):
                     continue
-                if any(slots[x].text and not slots[x].numeric for x in range(a + 1, b + 1)):
+                if any(label_slot[x] for x in range(a + 1, b + 1)):
                     continue  # a group never spans a label column except as its first column
                 mid = (centre[a] + centre[b]) / 2
                 width = centre[b] - centre[a]

@@ -124,19 +124,26 @@ def words_from_text_line(text: str) -> list[Word]:
         return _words_by_regex(text)  # whitespace other than spaces (U+3000, NBSP …)
     # only spaces separate the fragments: a token is a run of fragments one space apart
     words: list[Word] = []
+    find = text.find
     start = end = -2
     pos = 0
+    joined = False  # the current token holds a single space
     for frag in frags:
-        at = text.find(frag, pos)
+        at = find(frag, pos)
         pos = at + len(frag)
         if at == end + 1:
             end = pos
+            joined = True
             continue
-        if start >= 0:
+        if joined:
             _emit(words, text[start:end], start)
-        start, end = at, pos
-    if start >= 0:
+        elif start >= 0:
+            words.append(_new_word((text[start:end], float(start), float(end))))
+        start, end, joined = at, pos, False
+    if joined:
         _emit(words, text[start:end], start)
+    elif start >= 0:
+        words.append(_new_word((text[start:end], float(start), float(end))))
     return words
 
 

@@ -76,7 +76,7 @@ def _join(lines: list[Line]) -> str:
     parts = []
     for ln in lines:
         t = _BLANKS_RE.sub(" ", ln.text.strip())
-        if parts and parts[-1] and _ALNUM_END_RE.search(parts[-1]) and _LETTER_START_RE.match(t):
+        if parts and _is_ascii_alnum(parts[-1][-1:]) and t[:1].isascii() and t[:1].isalpha():
             parts.append(" ")
         parts.append(t)
     text = "".join(parts)
@@ -86,9 +86,12 @@ def _join(lines: list[Line]) -> str:
     return text
 
 
+def _is_ascii_alnum(ch: str) -> bool:
+    """``[A-Za-z0-9]`` for one character (empty: no)."""
+    return ch.isascii() and ch.isalnum()
+
+
 _BLANKS_RE = re.compile(r"[ \t\u3000]+")
-_ALNUM_END_RE = re.compile(r"[A-Za-z0-9]$")
-_LETTER_START_RE = re.compile(r"^[A-Za-z]")
 _SPACE_IN_NUMBER_RE = re.compile(r"(?<=\d) (?=[\d,.])|(?<=[\d,.]) (?=\d)")
 _SPACE_BEFORE_UNIT_RE = re.compile(r"(?<=\d) (?=万元|元|%)")
 

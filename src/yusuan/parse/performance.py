@@ -44,6 +44,7 @@ _CMP = {
 }
 
 
+@lru_cache(maxsize=1 << 14)
 def split_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
     """``≥95 百分比`` → (``≥``, 95, ``%``); text without a number → (None, None, None)."""
     t = squash(text).rstrip("。.")
@@ -119,6 +120,7 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
         return None, 0
     rows: list[dict[str, str]] = []
     last: dict[str, str] = {}
+    column_at: dict[float, str] = {}
     used = header_idx + 1
     for ln in lines[header_idx + 1 :]:
         if ln.is_blank:
@@ -134,7 +136,9 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
             break
         cells: dict[str, str] = {}
         for w in ln.words:
-            name = _nearest(cols, w.x0)
+            name = column_at.get(w.x0)
+            if name is None:
+                name = column_at[w.x0] = _nearest(cols, w.x0)  # words line up: few distinct x
             cells[name] = f"{cells[name]}{w.text}" if name in cells else w.text
         new_row = "level3" in cells or "level1" in cells or "level2" in cells
         if not new_row and rows:
@@ -151,6 +155,7 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
             rows.append(cells)
         used += 1
     indicators = []
+    where = Location(page=region.title.page, table="performance_targets")  # immutable: one for all
     for r in rows:
         value = r.get("value", "")
         cmp_, num, unit = split_value(value)
@@ -165,7 +170,7 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
                 number=num,
                 unit=unit,
                 basis=r.get("basis", ""),
-                location=Location(page=region.title.page, table="performance_targets"),
+                location=where,
             )
         )
     title = squash(region.title.text)

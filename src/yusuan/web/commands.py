@@ -84,12 +84,21 @@ def serve(db_url, host, port, demo, workers, max_upload_mb):
         store.dispose()
         settings = Settings(max_upload_bytes=max_upload_mb * MB)
     os.environ["YUSUAN_DB"] = url
+    # YUSUAN_SETTINGS already in the environment (JSON of web.Settings fields, e.g. cache sizes) is kept
+    try:
+        given = json.loads(os.environ.get("YUSUAN_SETTINGS") or "{}")
+    except ValueError:
+        given = {}
+    given = {k: v for k, v in given.items() if k in Settings.__dataclass_fields__} if isinstance(given, dict) else {}
     os.environ["YUSUAN_SETTINGS"] = json.dumps(
-        {k: v for k, v in settings.__dict__.items() if k in ("demo", "max_upload_bytes")} | {"demo_accounts": list(settings.demo_accounts)}
+        given | {k: v for k, v in settings.__dict__.items() if k in ("demo", "max_upload_bytes")}
+        | {"demo_accounts": list(settings.demo_accounts)}
     )
     click.echo(f"yusuan: 门户地址 http://{host}:{port}/", err=True)
+    from .serving import NoDelayHTTPProtocol
+
     uvicorn.run("yusuan.web.commands:app_from_env", factory=True, host=host, port=port, workers=max(1, workers),
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, http=NoDelayHTTPProtocol)
 
 
 def _expand(inputs: tuple[str, ...]) -> list[Path]:

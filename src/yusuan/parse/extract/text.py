@@ -80,9 +80,9 @@ def _virtual_breaks(lines: list[str]) -> set[int]:
     (``542001 单位名称``) followed by 预算年度 or 单位：万元; a title just above belongs to it."""
     breaks: set[int] = set()
     nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-    pos = {i: k for k, i in enumerate(nonblank)}
     for k, i in enumerate(nonblank):
-        if not _UNIT_HEADER_RE.match(lines[i].replace("\t", " ")):
+        # the unit line starts with its code: spare the regex for lines that do not
+        if not lines[i].lstrip()[:1].isdecimal() or not _UNIT_HEADER_RE.match(lines[i].replace("\t", " ")):
             continue
         following = nonblank[k + 1 : k + 4]
         if not any(_PAGE_HEAD_RE.match(lines[j]) for j in following):
@@ -94,7 +94,6 @@ def _virtual_breaks(lines: list[str]) -> set[int]:
                 start = nonblank[k - 2]
         breaks.add(start)
     # the narrative that follows the tables starts a page too
-    del pos
     return {b for b in breaks if b > 0}
 
 
