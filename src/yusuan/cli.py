@@ -21,7 +21,7 @@ from .check import codes as rule_codes
 from .model import Disclosure
 from .model.finding import Finding
 from .render.opendata import CSV_HEADER, csv_records, to_json
-from .runner import Outcome, run, run_inline
+from .runner import Outcome, pair_companions, run, run_inline
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -118,35 +118,6 @@ def _write_report(path: str | None, outcomes: list[Outcome]) -> None:
             )
 
 
-def _pair_companions(outcomes: list[Outcome]) -> list[Outcome]:
-    """A tables-only file and its narrative-only companion (same name but 报表/情况说明),
-    given together, are checked as one disclosure."""
-    from .api import Result, combine, companion_key, is_narrative_only, is_tables_only
-    from .check import check as run_check
-
-    groups: dict[str, list[int]] = {}
-    for i, o in enumerate(outcomes):
-        key = companion_key(o.path)
-        if key is not None and o.result is not None:
-            groups.setdefault(f"{o.path.parent}/{key}", []).append(i)
-    merged: dict[int, Outcome] = {}
-    drop: set[int] = set()
-    for idx in groups.values():
-        tables = [i for i in idx if is_tables_only(outcomes[i].result.disclosure)]
-        narrative = [i for i in idx if is_narrative_only(outcomes[i].result.disclosure)]
-        if len(tables) != 1 or len(narrative) < 1:
-            continue
-        t = tables[0]
-        for n in narrative:
-            doc = combine(outcomes[t].result.disclosure, outcomes[n].result.disclosure)
-            parse_findings = [f for f in outcomes[t].result.findings + outcomes[n].result.findings if f.code in _PARSE_CODES]
-            result = Result(disclosure=doc, report=run_check(doc, extra=parse_findings))
-            merged[n] = Outcome(Path(f"{outcomes[t].path} + {outcomes[n].path.name}"), result, None, outcomes[t].seconds + outcomes[n].seconds)
-        drop.add(t)
-    return [merged.get(i, o) for i, o in enumerate(outcomes) if i not in drop]
-
-
-_PARSE_CODES = {r.code for r in rule_codes.RULES if r.family == "parse"}
 
 
 def _summary(outcomes: list[Outcome]) -> str:
@@ -212,7 +183,7 @@ def parse(inputs, output, report_path, jobs, timeout, fmt):
     outcomes = _run(paths, progress=had_dir or len(paths) > 1, jobs=jobs, timeout=timeout)
     _report_unreadable(outcomes)
     if len(outcomes) > 1:
-        outcomes = _pair_companions(outcomes)
+        outcomes = pair_companions(outcomes)
     docs: list[Disclosure] = [o.result.disclosure for o in outcomes if o.result is not None]
     out, close = _open_out(output)
     try:
@@ -252,7 +223,7 @@ def check(inputs, output, report_path, jobs, timeout, fmt, min_severity):
     outcomes = _run(paths, progress=many, jobs=jobs, timeout=timeout)
     _report_unreadable(outcomes)
     if many:
-        outcomes = _pair_companions(outcomes)
+        outcomes = pair_companions(outcomes)
         many = len(outcomes) > 1 or had_dir
     keep = {"error": 0, "warning": 1, "info": 2}[min_severity]
     order = {"error": 0, "warning": 1, "info": 2}

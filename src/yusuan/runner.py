@@ -154,3 +154,34 @@ def run(
             if w.is_alive():
                 w.kill()
     return [outcomes[i] for i in range(len(paths))]
+
+
+def pair_companions(outcomes: list[Outcome]) -> list[Outcome]:
+    """A tables-only file and its narrative-only companion (same name but 报表/情况说明),
+    given together, are checked as one disclosure."""
+    from .api import Result, combine, companion_key, is_narrative_only, is_tables_only
+    from .check import check as run_check
+    from .check import codes as rule_codes
+
+    parse_codes = {r.code for r in rule_codes.RULES if r.family == "parse"}
+
+    groups: dict[str, list[int]] = {}
+    for i, o in enumerate(outcomes):
+        key = companion_key(o.path)
+        if key is not None and o.result is not None:
+            groups.setdefault(f"{o.path.parent}/{key}", []).append(i)
+    merged: dict[int, Outcome] = {}
+    drop: set[int] = set()
+    for idx in groups.values():
+        tables = [i for i in idx if is_tables_only(outcomes[i].result.disclosure)]
+        narrative = [i for i in idx if is_narrative_only(outcomes[i].result.disclosure)]
+        if len(tables) != 1 or len(narrative) < 1:
+            continue
+        t = tables[0]
+        for n in narrative:
+            doc = combine(outcomes[t].result.disclosure, outcomes[n].result.disclosure)
+            parse_findings = [f for f in outcomes[t].result.findings + outcomes[n].result.findings if f.code in parse_codes]
+            result = Result(disclosure=doc, report=run_check(doc, extra=parse_findings))
+            merged[n] = Outcome(Path(f"{outcomes[t].path} + {outcomes[n].path.name}"), result, None, outcomes[t].seconds + outcomes[n].seconds)
+        drop.add(t)
+    return [merged.get(i, o) for i, o in enumerate(outcomes) if i not in drop]
