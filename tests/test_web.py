@@ -274,6 +274,17 @@ def test_demo_database_has_the_example(tmp_path):
     page = client.get("/units/542001/2021")
     assert page.status_code == 200 and "451.83" in page.text and "279.12" in page.text and "172.71" in page.text
     assert client.get("/api/units/542001/2021").json()["version"]["status"] == "published"
+    # the fictional units: three years each, departments of three units, all checked clean
+    unit = client.get("/api/units/901001").json()
+    assert unit["years"] == [2019, 2020, 2021] and unit["department_name"] == "示例市信访局"
+    dept = client.get("/api/aggregate?cut=department:901&drilldown=unit").json()
+    assert [c["unit"] for c in dept["cells"]] == ["901001", "901002", "901003"]
+    page = client.get("/units/901001/2021")
+    assert page.status_code == 200 and "比2020年" in page.text and "演示数据" in page.text
+    with store.read() as s:
+        from yusuan.store.schema import FindingRow
+
+        assert not s.query(FindingRow).filter(FindingRow.severity == "error").count()
 
 
 def _free_port() -> int:

@@ -68,8 +68,9 @@ def _three(data: dict) -> dict[str, Decimal]:
     return out
 
 
-def vary(data: dict[str, Any], rng: random.Random, code: str, name: str, year: int, spread: float = 0.25, prior: dict | None = None) -> dict[str, Any]:
-    """A new unit's input: every line scaled by its own factor in ``1 ± spread``."""
+def vary(data: dict[str, Any], rng: random.Random, code: str, name: str, year: int, spread: float = 0.25, prior: dict | None = None, level: float | None = None) -> dict[str, Any]:
+    """A new unit's input: every line scaled by its own factor in ``1 ± spread`` around the
+    unit's size ``level`` (drawn in 0.5–3 when not given)."""
     out = copy.deepcopy(data)
     out.pop("title", None)
     out["year"] = year
@@ -77,7 +78,7 @@ def vary(data: dict[str, Any], rng: random.Random, code: str, name: str, year: i
     unit["code"], unit["name"] = code, name
     unit["department"] = name.removesuffix("本级")
     unit["structure"] = f"{name}为行政单位，经费保障形式为财政拨款。"
-    base = rng.uniform(0.5, 3.0)
+    base = rng.uniform(0.5, 3.0) if level is None else level
     for it in out["expenditure"]:
         it["amount"] = _scale(Decimal(it["amount"]), base * rng.uniform(1 - spread, 1 + spread))
     out["income"] = None  # derived from the lines' funding
@@ -93,6 +94,9 @@ def vary(data: dict[str, Any], rng: random.Random, code: str, name: str, year: i
         prior = {"year": year - 1, "total": basic + project, "basic": basic, "project": project,
                  "agency_operating": _scale(now["public"], rng.uniform(0.9, 1.1)) if now["public"] else Decimal(0), "three_public": tp}
     out["prior"] = prior
+    # the example's reasons explain its own changes; a generated year gets neutral ones
+    text = out.setdefault("text", {})
+    text["change_reasons"] = {"basic": "人员和日常公用支出按标准调整", "project": "项目安排按年度工作任务调整"}
     return out
 
 

@@ -4,12 +4,19 @@
 installed package, next to the source checkout, or where ``YUSUAN_EXAMPLES`` points),
 compiles each with ``yusuan.compile.compile_path``, checks it, publishes it into a fresh
 SQLite file and creates three demo accounts (admin, reviewer, clerk of every demo unit).
+
+So that the department views, the year-over-year comparison and 三公 over the years have
+something to show, the demo also holds a few fictional units (named 示例市…, codes 9xxxxx)
+over three years: the example's lines varied by ``yusuan.compile.synthetic.vary``, last
+year's figures chained, compiled and checked like the example.  Their figures are made up
+and their names say so.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -81,7 +88,33 @@ def compile_example(path: Path):
     return doc, list(report.findings)
 
 
-def build_demo(directory: Path, examples: list[Path] | None = None) -> tuple[Store, DemoReport]:
+#: the fictional departments of the demo and how many units each has
+DEMO_DEPARTMENTS = (("示例市信访局", ("本级", "群众来访接待中心", "网上信访服务中心")), ("示例市司法局", ("本级", "公证处", "法律援助中心")))
+DEMO_YEARS = (2019, 2020, 2021)
+
+
+def synthetic_inputs(years: tuple[int, ...] = DEMO_YEARS) -> list[dict]:
+    """Budget inputs of the demo's fictional units, every year, deterministic."""
+    from ..compile.synthetic import example_data, summary, vary
+
+    base = example_data()
+    rng = random.Random(2021)
+    out = []
+    for d, (dept, parts) in enumerate(DEMO_DEPARTMENTS, start=1):
+        for u, part in enumerate(parts, start=1):
+            code, name = f"9{d:02d}{u:03d}", dept + part
+            prior, level = None, rng.uniform(0.6, 2.5)
+            for k, y in enumerate(years):  # a unit keeps its size, growing a little each year
+                data = vary(base, rng, code, name, y, spread=0.08, prior=prior, level=level * 1.04**k)
+                data["unit"]["department"] = dept
+                data["unit"]["structure"] = f"{name}（虚构的演示单位，数字为生成的示例数据）。"
+                data["title"] = f"{name}{y}年单位预算公开（演示数据）"
+                prior = summary(data)
+                out.append(data)
+    return out
+
+
+def build_demo(directory: Path, examples: list[Path] | None = None, synthetic: bool = True) -> tuple[Store, DemoReport]:
     directory.mkdir(parents=True, exist_ok=True)
     db = directory / "demo.db"
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -93,6 +126,19 @@ def build_demo(directory: Path, examples: list[Path] | None = None) -> tuple[Sto
     examples = find_examples() if examples is None else examples
     if not examples:
         rep.problems.append("未找到示例（examples/*/）：" + "、".join(str(r) for r in example_roots()))
+    if synthetic:  # first, so that the shipped example is the latest disclosure on the home page
+        from ..compile import compile_data
+
+        for data in synthetic_inputs():
+            doc, findings = compile_data(data)
+            if doc is None:
+                rep.problems.append(f"{data['unit']['name']} {data['year']}: 编制失败（{findings[0].message if findings else ''}）")
+                continue
+            findings = list(check(doc, extra=findings).findings)
+            blob = json.dumps(to_dict(doc), ensure_ascii=False, sort_keys=True).encode("utf-8")
+            with store.session() as s:
+                imp = ingest(s, doc, findings, blob, f"demo/{data['unit']['code']}-{data['year']}", "compile")
+            rep.units.append(f"{imp.unit_code}/{imp.year}")
     for ex in examples:
         try:
             doc, findings = compile_example(ex)
