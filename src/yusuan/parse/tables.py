@@ -477,21 +477,32 @@ def _match_by_shift(base: list[Slot], base_rows: list[GridRow], other: list[Slot
     if not other or not cand:
         return {}
     shifts = {o.x1 - base[b].x1 for o in other if o.numeric for b in cand if base[b].numeric} or {0.0}
+    # each candidate column's anchor, by kind (value columns by right edge, text by left)
+    by_kind: dict[bool, list[tuple[int, float]]] = {True: [], False: []}
+    for b in cand:
+        by_kind[bool(base[b].numeric)].append((b, base[b].x1 if base[b].numeric else base[b].x0))
+    anchors = [(bool(o.numeric), o.x1 if o.numeric else o.x0) for o in other]
     best: tuple[float, dict[int, int]] | None = None
     for shift in shifts:
         mapping: dict[int, int] = {}
         cost = 0.0
         last = -1
-        for j, o in enumerate(other):
-            anchor = (o.x1 if o.numeric else o.x0) - shift
-            options = [b for b in cand if b > last and bool(base[b].numeric) == bool(o.numeric)]
-            if not options:
+        for j, (numeric, x) in enumerate(anchors):
+            if best is not None and cost >= best[0]:
+                break  # cannot beat the best shift any more
+            anchor = x - shift
+            pick, dist = -1, 0.0
+            for b, pos in by_kind[numeric]:  # the nearest later column of the same kind (first on ties)
+                if b > last:
+                    d = abs(pos - anchor)
+                    if pick < 0 or d < dist:
+                        pick, dist = b, d
+            if pick < 0:
                 cost += 100
                 continue
-            b = min(options, key=lambda b: abs((base[b].x1 if base[b].numeric else base[b].x0) - anchor))
-            cost += abs((base[b].x1 if base[b].numeric else base[b].x0) - anchor)
-            mapping[j] = b
-            last = b
+            cost += dist
+            mapping[j] = pick
+            last = pick
         if best is None or cost < best[0]:
             best = (cost, mapping)
     return best[1] if best else {}
