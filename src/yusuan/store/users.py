@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -22,8 +23,14 @@ from .db import StoreError
 from .schema import ROLES, SessionRow, Unit, User, UserUnit
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("yusuan-dummy-password")
 SESSION_TTL = timedelta(hours=12)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist (made once, on first need)."""
+    return _HASHER.hash("yusuan-dummy-password")
+
 MIN_PASSWORD = 8
 
 
@@ -73,7 +80,7 @@ def user_unit_ids(session: Session, user: User) -> set[int]:
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        verify_password(_DUMMY, password)  # same time whether or not the account exists
+        verify_password(_dummy_hash(), password)  # same time whether or not the account exists
         return None
     if not verify_password(user.password_hash, password):
         return None

@@ -5,7 +5,25 @@ serve`` runs it.  Imports store, render, check and model — never parse: upload
 through the same ``yusuan.load`` the command line uses (ARCHITECTURE.md).
 """
 
-from .app import create_app
-from .settings import Settings
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .settings import Settings
 
 __all__ = ["Settings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """Imported on first use: the command line registers ``serve`` without loading FastAPI."""
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    if name == "Settings":
+        from .settings import Settings
+
+        return Settings
+    raise AttributeError(name)
