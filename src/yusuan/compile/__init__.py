@@ -14,16 +14,17 @@ package imports only ``model`` and ``catalog``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..catalog import Catalog
 from ..catalog import get as get_catalog
 from ..model import Disclosure, Indicator, Location, Organisation, PerformanceTable, Unit
 from ..model.finding import Finding
+from ..model.indicator import split_value
 from .narrative import build_sections, default_glossary
-from .performance import split_value
 from .schema import BudgetInput, read_input
 from .tables import ZERO, build_tables
 

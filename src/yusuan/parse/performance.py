@@ -9,11 +9,11 @@ unit when it has them (``≥95 百分比`` → ``≥``, 95, ``%``).
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from ..catalog import Catalog, squash
 from ..model import Indicator, Location, PerformanceTable
+from ..model.indicator import split_value
 from .tables import Region
 
 _FIELDS = (
@@ -24,45 +24,6 @@ _FIELDS = (
     ("value", ("指标值", "目标值", "指标值（包含数字及文字描述）", "年度指标值", "全年指标值")),
     ("basis", ("指标值确定依据", "确定依据", "评（扣）分标准", "评(扣)分标准", "备注")),
 )
-_VALUE_RE = re.compile(
-    r"^(?P<cmp>[≥≤><=＞＜＝]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)?\s*"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％|百分比|[\u4e00-\u9fff]{1,4}|[a-zA-Z/²³]{1,6})?$"
-)
-_CMP = {
-    "＞": ">",
-    "＜": "<",
-    "＝": "=",
-    "大于等于": "≥",
-    "不低于": "≥",
-    "不少于": "≥",
-    "达到": "≥",
-    "小于等于": "≤",
-    "不高于": "≤",
-    "不超过": "≤",
-    "大于": ">",
-    "小于": "<",
-}
-
-
-@lru_cache(maxsize=1 << 14)
-def split_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
-    """``≥95 百分比`` → (``≥``, 95, ``%``); text without a number → (None, None, None)."""
-    t = squash(text).rstrip("。.")
-    m = _VALUE_RE.match(t)
-    if not m:
-        return None, None, None
-    try:
-        num = Decimal(m.group("num"))
-    except InvalidOperation:
-        return None, None, None
-    cmp_ = m.group("cmp")
-    cmp_ = _CMP.get(cmp_, cmp_) if cmp_ else None
-    unit = m.group("unit")
-    if unit in ("百分比", "％"):
-        unit = "%"
-    return cmp_, num, unit
-
-
 _EXACT_FIELD = {w: name for name, words in _FIELDS for w in words}
 _FIELD_START = re.compile("|".join(f"(?P<{name}>{'|'.join(map(re.escape, words))})" for name, words in _FIELDS))
 

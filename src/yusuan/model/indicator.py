@@ -1,23 +1,40 @@
-"""指标值 as the clerk types it → comparator, number and unit (``≥95%`` → ``≥``, 95, ``%``).
+"""指标值 → comparator, number and unit (``≥95 百分比`` → ``≥``, 95, ``%``).
 
-The same reading as the parser's (``parse/performance.py``), kept here because ``compile``
-imports only ``model`` and ``catalog``; tests hold the two to the same answers.
+One reading for both directions: the parser splits the 指标值 a document prints, compile
+splits the one a clerk types.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _VALUE_RE = re.compile(
     r"^(?P<cmp>[≥≤><=＞＜＝]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)?\s*"
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％|百分比|[\u4e00-\u9fff]{1,4}|[a-zA-Z/²³]{1,6})?$"
 )
-_CMP = {"＞": ">", "＜": "<", "＝": "=", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "达到": "≥", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "大于": ">", "小于": "<"}
+_CMP = {
+    "＞": ">",
+    "＜": "<",
+    "＝": "=",
+    "大于等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "达到": "≥",
+    "小于等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "大于": ">",
+    "小于": "<",
+}
+_WS_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)
 def split_value(text: str) -> tuple[str | None, Decimal | None, str | None]:
-    t = re.sub(r"\s+", "", text or "").rstrip("。.")
+    """``≥95 百分比`` → (``≥``, 95, ``%``); text without a number → (None, None, None)."""
+    t = _WS_RE.sub("", text or "").rstrip("。.")
     m = _VALUE_RE.match(t)
     if not m:
         return None, None, None
