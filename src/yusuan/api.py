@@ -111,9 +111,12 @@ def companion_key(path: Path) -> str | None:
 
 
 def combine(tables: Disclosure, narrative: Disclosure) -> Disclosure:
-    """One disclosure from a tables-only file and its narrative-only companion."""
+    """One disclosure from a tables-only file and its narrative-only companion (a table the
+    narrative file prints and the tables file lacks is kept)."""
+    have = {t.id for t in tables.tables}
     return replace(
         tables,
+        tables=tables.tables + tuple(t for t in narrative.tables if t.id not in have),
         title=narrative.title or tables.title,
         issuer=narrative.issuer or tables.issuer,
         phase=tables.phase or narrative.phase,
@@ -135,7 +138,9 @@ def is_tables_only(doc: Disclosure) -> bool:
 
 
 def is_narrative_only(doc: Disclosure) -> bool:
-    return not any(t.rows for t in doc.tables) and len(doc.amounts) >= 3
+    """The 情况说明 half: prose quoting amounts, at most a table or two of its own (a
+    政府采购 table printed in the text), never the set of standard tables."""
+    return sum(1 for t in doc.tables if t.rows) < 3 and len(doc.amounts) >= 3
 
 
 def load(path: str | Path) -> Result:
