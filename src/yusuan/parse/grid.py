@@ -212,6 +212,7 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
     bands = _bands(slots)
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
+    over: dict[int, list[Word]] = {}  # header words standing over each slot's data
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
@@ -219,11 +220,21 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
+                over.setdefault(i, []).append(w)
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        if (
+            band is not None
+            and slots[band].numeric
+            and band in over
+            and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for o in over[band])
+        ):
+            # the amount column has its own header over its data; a word beside that header
+            # (not a wrapped piece of it) heads a column that is empty in this table
+            band = None
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -343,6 +354,12 @@ def _assign(words: list[Word], table: _SlotTable) -> dict[int, str]:
         return {}
     vals = [is_value(w.text) for w in words]
     costs = [table.costs(w, v) for w, v in zip(words, vals)]
+    for i, (w, v) in enumerate(zip(words, vals)):
+        if v and is_code(w.text):
+            # a subject code reads as a number too: it goes where it fits best, a code
+            # column by its left edge or an amount column by its right edge (the 决算
+            # 基本支出表 prints blocks side by side: an empty amount cell, then a code)
+            costs[i] = [min(a, b) for a, b in zip(costs[i], table.costs(w, False))]
     path = _greedy_path(costs, vals)
     if path is None:
         path = _monotone_path(costs, vals)
