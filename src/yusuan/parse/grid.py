@@ -224,16 +224,23 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
+    band_of = {id(w): next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None) for _, w in orphans}
+    # an amount column's own header: the words over its data, else the orphan nearest to
+    # its right-aligned amounts
+    anchors: dict[int, list[Word]] = {i: list(ws) for i, ws in over.items() if slots[i].numeric}
+    for _, w in sorted(orphans, key=lambda t: -t[1].x1):
+        b = band_of[id(w)]
+        if b is not None and slots[b].numeric and b not in anchors:
+            anchors[b] = [w]
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
-        band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        band = band_of[id(w)]
         if (
             band is not None
             and slots[band].numeric
-            and band in over
-            and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for o in over[band])
+            and not any(o is w or _overlap(w.x0, w.x1, o.x0, o.x1) > 0 for o in anchors[band])
         ):
-            # the amount column has its own header over its data; a word beside that header
-            # (not a wrapped piece of it) heads a column that is empty in this table
+            # a word beside an amount column's own header (not a wrapped piece of it)
+            # heads a column that is empty in this table
             band = None
         if band is not None and not owned.get((li, band)):
             s = slots[band]

@@ -657,6 +657,8 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
             seqs += q
         if kind is None and hc.leaf and catalog.column_role(hc.leaf, hc.path):
             kind = "value"
+        if kind is None and _numbers_lines(vals):
+            kind = "seq"  # 行次 1 2 3 … whatever header pdftotext put over it
         if kind is None:
             if vals and texts / n > 0.5:
                 kind = "label"
@@ -673,7 +675,31 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
             kind = "code"
         kinds.append(kind)
+    for i, k in enumerate(kinds):
+        # the 行次 header drifted onto the next column (``行次金额``): give it back
+        if k == "seq" and not hcols[i].leaf and i + 1 < len(hcols):
+            nxt = hcols[i + 1]
+            leaf = squash(nxt.leaf)
+            for w in sorted(_COL_NUMBER_WORDS | {"序号"}, key=len, reverse=True):
+                rest = leaf[len(w) :]
+                if leaf.startswith(w) and rest and (catalog.column_role(rest) or catalog.key_kind(rest)):
+                    hcols[i].leaf, hcols[i].path = w, (*nxt.path[:-1], w)
+                    nxt.leaf, nxt.path = rest, (*nxt.path[:-1], rest)
+                    break
     return kinds
+
+
+def _numbers_lines(vals: list[str]) -> bool:
+    """A column of line numbers (行次): small integers going up by one, row after row."""
+    if len(vals) < 4:
+        return False
+    nums = []
+    for v in vals:
+        t = v.strip()
+        if not (0 < len(t) <= 3 and t.isdecimal()):
+            return False
+        nums.append(int(t))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 @lru_cache(maxsize=1 << 14)
