@@ -71,7 +71,7 @@ def is_value(text: str) -> bool:
     return t in _DASHES or is_amount(t) or (t.endswith("%") and is_amount(t[:-1]))
 
 
-def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
+def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Column slots of a space-aligned or PDF table.
 
     Value columns are clusters of right edges (amounts are right-aligned; pdftotext lets
@@ -115,7 +115,7 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
             x1 = min(x1, nxt - 1)
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
-    return _empty_columns(slots, header)
+    return _empty_columns(slots, header, numbers)
 
 
 def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:
@@ -203,16 +203,26 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     return out
 
 
-def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
+def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Header words over no data: a word standing in a column's band belongs to it (unless
     that column already has its own word on that line); others make empty columns (words
-    overlapping across lines are one column)."""
+    overlapping across lines are one column).
+
+    With a 栏次 line (``numbers``: every column numbered, empty ones too), a word standing
+    over another column's number than the amount column's own heads that other column."""
     if not header:
         return slots
     bands = _bands(slots)
+    own_number: dict[int, Word] = {}
+    if numbers:
+        for i, s in enumerate(slots):
+            if not s.numeric:
+                continue
+            inside = [n for n in numbers if bands[i][0] < n.center <= bands[i][1]]
+            if inside:
+                own_number[i] = min(inside, key=lambda n: abs(n.center - s.center))
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
-    over: dict[int, list[Word]] = {}  # header words standing over each slot's data
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
@@ -220,28 +230,15 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
-                over.setdefault(i, []).append(w)
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
-    band_of = {id(w): next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None) for _, w in orphans}
-    # an amount column's own header: the words over its data, else the orphan nearest to
-    # its right-aligned amounts
-    anchors: dict[int, list[Word]] = {i: list(ws) for i, ws in over.items() if slots[i].numeric}
-    for _, w in sorted(orphans, key=lambda t: -t[1].x1):
-        b = band_of[id(w)]
-        if b is not None and slots[b].numeric and b not in anchors:
-            anchors[b] = [w]
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
-        band = band_of[id(w)]
-        if (
-            band is not None
-            and slots[band].numeric
-            and not any(o is w or _overlap(w.x0, w.x1, o.x0, o.x1) > 0 for o in anchors[band])
-        ):
-            # a word beside an amount column's own header (not a wrapped piece of it)
-            # heads a column that is empty in this table
-            band = None
+        band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        if band is not None and band in own_number:
+            under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
+            if under and own_number[band] not in under:
+                band = None  # over the number of a column that is empty in this table
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -361,12 +358,6 @@ def _assign(words: list[Word], table: _SlotTable) -> dict[int, str]:
         return {}
     vals = [is_value(w.text) for w in words]
     costs = [table.costs(w, v) for w, v in zip(words, vals)]
-    for i, (w, v) in enumerate(zip(words, vals)):
-        if v and is_code(w.text):
-            # a subject code reads as a number too: it goes where it fits best, a code
-            # column by its left edge or an amount column by its right edge (the 决算
-            # 基本支出表 prints blocks side by side: an empty amount cell, then a code)
-            costs[i] = [min(a, b) for a, b in zip(costs[i], table.costs(w, False))]
     path = _greedy_path(costs, vals)
     if path is None:
         path = _monotone_path(costs, vals)

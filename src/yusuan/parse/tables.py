@@ -352,7 +352,10 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
             slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
         else:
-            slots = geometric_slots(seg.body, header)
+            numbers = next(
+                ([w for w in h.words if _is_column_number(w.text)] for h in seg.header if is_column_numbers(h)), None
+            )
+            slots = geometric_slots(seg.body, header, numbers)
         if len(slots) > MAX_COLUMNS:
             return [], [], [], {}
         if not slots:
@@ -768,6 +771,19 @@ def _block_total_line(gr: GridRow, kinds: list[str], sides: list[str | None]) ->
     blocks = list(dict.fromkeys(s for s in sides if s))
     slots_of = {b: [i for i, s in enumerate(sides) if s == b] for b in blocks}
     moved = None
+    for b, nxt in zip(blocks, blocks[1:]):
+        # a block's amount cell is empty and the next block's code, a number too, was
+        # taken for it: the code goes back to its block
+        code_slot = next((i for i in slots_of[nxt] if kinds[i] == "code"), None)
+        last_value = max((i for i in slots_of[b] if kinds[i] == "value"), default=None)
+        if code_slot is None or last_value is None or code_slot in cells or last_value not in cells:
+            continue
+        text = cells[last_value].replace(" ", "")
+        if is_code(text) and not any(ch in text for ch in ",.，"):
+            moved = dict(moved or cells)
+            moved[code_slot] = moved.pop(last_value)
+    if moved is not None:
+        cells = moved
     for n, b in enumerate(blocks):
         labels = [i for i in slots_of[b] if kinds[i] == "label" and i in cells]
         if len(labels) != 1 or not _BLOCK_TOTAL_RE.search(cells[labels[0]].replace(" ", "")):
@@ -784,6 +800,8 @@ def _block_total_line(gr: GridRow, kinds: list[str], sides: list[str | None]) ->
                 moved = dict(cells)
                 moved[target] = moved.pop(labels[0])
                 break
+        if moved is not None:
+            break
     return GridRow(gr.line, moved) if moved is not None else gr
 
 

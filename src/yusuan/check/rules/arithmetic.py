@@ -109,10 +109,11 @@ def _blocks(table: Table, side: str | None) -> list[list | None]:
     starts = [i for i, c in enumerate(cols) if c.role == "total"]
     if len(starts) < 2:
         return [None]
-    repeated = {c.role for c in cols[starts[0] : starts[1]] if c.role and c.role != "total"}
-    if not repeated or not repeated & {c.role for c in cols[starts[1] :]}:
-        return [None]
-    return [cols[: starts[1]]] + [cols[a:b] for a, b in zip(starts[1:], starts[2:] + [len(cols)])]
+    blocks = [cols[: starts[1]]] + [cols[a:b] for a, b in zip(starts[1:], starts[2:] + [len(cols)])]
+    shapes = [sorted(c.role for c in b if c.role) for b in blocks]
+    if len(shapes[0]) < 3 or any(sh != shapes[0] for sh in shapes[1:]):
+        return [None]  # not the same columns again
+    return blocks
 
 
 def _row_identities(table: Table, side: str | None, step: Decimal, columns=None) -> Iterable[Finding]:
