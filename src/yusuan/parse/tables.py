@@ -96,6 +96,8 @@ def is_column_numbers(line: Line) -> bool:
         return False
     if squash(ws[0].text) in _COL_NUMBER_WORDS:
         return True
+    if len(ws) > 1 and len(ws[0].text) == 1 and squash(ws[0].text + ws[1].text) in _COL_NUMBER_WORDS:
+        return True  # letter-spaced 栏   次
     if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
         return False
     vals = [int(w.text) for w in ws]
