@@ -71,7 +71,7 @@ def is_value(text: str) -> bool:
     return t in _DASHES or is_amount(t) or (t.endswith("%") and is_amount(t[:-1]))
 
 
-def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
+def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Column slots of a space-aligned or PDF table.
 
     Value columns are clusters of right edges (amounts are right-aligned; pdftotext lets
@@ -115,7 +115,7 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
             x1 = min(x1, nxt - 1)
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
-    return _empty_columns(slots, header)
+    return _empty_columns(slots, header, numbers)
 
 
 def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:
@@ -203,13 +203,24 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     return out
 
 
-def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
+def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Header words over no data: a word standing in a column's band belongs to it (unless
     that column already has its own word on that line); others make empty columns (words
-    overlapping across lines are one column)."""
+    overlapping across lines are one column).
+
+    With a 栏次 line (``numbers``: every column numbered, empty ones too), a word standing
+    over another column's number than the amount column's own heads that other column."""
     if not header:
         return slots
     bands = _bands(slots)
+    own_number: dict[int, Word] = {}
+    if numbers:
+        for i, s in enumerate(slots):
+            if not s.numeric:
+                continue
+            inside = [n for n in numbers if bands[i][0] < n.center <= bands[i][1]]
+            if inside:
+                own_number[i] = min(inside, key=lambda n: abs(n.center - s.center))
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
@@ -224,6 +235,10 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        if band is not None and band in own_number:
+            under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
+            if under and own_number[band] not in under:
+                band = None  # over the number of a column that is empty in this table
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1

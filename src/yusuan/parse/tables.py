@@ -96,6 +96,8 @@ def is_column_numbers(line: Line) -> bool:
         return False
     if squash(ws[0].text) in _COL_NUMBER_WORDS:
         return True
+    if len(ws) > 1 and len(ws[0].text) == 1 and squash(ws[0].text + ws[1].text) in _COL_NUMBER_WORDS:
+        return True  # letter-spaced 栏   次
     if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
         return False
     vals = [int(w.text) for w in ws]
@@ -352,7 +354,10 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
             slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
         else:
-            slots = geometric_slots(seg.body, header)
+            numbers = next(
+                ([w for w in h.words if _is_column_number(w.text)] for h in seg.header if is_column_numbers(h)), None
+            )
+            slots = geometric_slots(seg.body, header, numbers)
         if len(slots) > MAX_COLUMNS:
             return [], [], [], {}
         if not slots:
@@ -635,6 +640,9 @@ def _split_header_line(line: Line, catalog: Catalog) -> Line:
             and w.x0 - prev.x1 <= 8
         ):
             joined[-1] = Word(prev.text + w.text, prev.x0, w.x1)
+        elif prev is not None and _YEAR_RE.fullmatch(prev.text) and w.text.startswith("年") and w.x0 - prev.x1 <= 1.5:
+            # 2026 年基本支出: the year and its header are one cell (the PDF splits them)
+            joined[-1] = Word(f"{prev.text} {w.text}", prev.x0, w.x1)
         else:
             joined.append(w)
     return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
@@ -665,6 +673,8 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
             seqs += q
         if kind is None and hc.leaf and catalog.column_role(hc.leaf, hc.path):
             kind = "value"
+        if kind is None and _numbers_lines(vals):
+            kind = "seq"  # 行次 1 2 3 … whatever header pdftotext put over it
         if kind is None:
             if vals and texts / n > 0.5:
                 kind = "label"
@@ -681,7 +691,31 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
             kind = "code"
         kinds.append(kind)
+    for i, k in enumerate(kinds):
+        # the 行次 header drifted onto the next column (``行次金额``): give it back
+        if k == "seq" and not hcols[i].leaf and i + 1 < len(hcols):
+            nxt = hcols[i + 1]
+            leaf = squash(nxt.leaf)
+            for w in sorted(_COL_NUMBER_WORDS | {"序号"}, key=len, reverse=True):
+                rest = leaf[len(w) :]
+                if leaf.startswith(w) and rest and (catalog.column_role(rest) or catalog.key_kind(rest)):
+                    hcols[i].leaf, hcols[i].path = w, (*nxt.path[:-1], w)
+                    nxt.leaf, nxt.path = rest, (*nxt.path[:-1], rest)
+                    break
     return kinds
+
+
+def _numbers_lines(vals: list[str]) -> bool:
+    """A column of line numbers (行次): small integers going up by one, row after row."""
+    if len(vals) < 4:
+        return False
+    nums = []
+    for v in vals:
+        t = v.strip()
+        if not (0 < len(t) <= 3 and t.isdecimal()):
+            return False
+        nums.append(int(t))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -707,7 +741,7 @@ _SIDE_NAMES = (
 def _sides(hcols: list[HeaderColumn], kinds: list[str], mode: str = "true") -> list[str | None]:
     """Multi-sided tables (收入 | 支出): a new side starts at a label column after values."""
     if mode == "false":
-        return [None] * len(kinds)
+        return _repeated_blocks(hcols, kinds)
     if mode == "auto":
         words = {squash(p) for hc in hcols for p in hc.path}
         if not (any(w.startswith("收入") for w in words) and any(w.startswith("支出") for w in words)):
@@ -737,6 +771,74 @@ def _sides(hcols: list[HeaderColumn], kinds: list[str], mode: str = "true") -> l
             name = "income" if s == 0 and "income" not in names else ("expenditure" if "expenditure" not in names else f"side{s + 1}")
         names.append(name)
     return [names[s] for s in side_of]
+
+
+_BLOCK_TOTAL_RE = re.compile(r"(?:合\s*计|总\s*计)$")
+
+
+def _block_total_line(gr: GridRow, kinds: list[str], sides: list[str | None]) -> GridRow:
+    """A block's total printed across blocks (``公用经费合计`` under one block, its amount
+    under the next, which has no row of its own there): the label moves to the block of
+    its amount."""
+    cells = gr.cells
+    blocks = list(dict.fromkeys(s for s in sides if s))
+    slots_of = {b: [i for i, s in enumerate(sides) if s == b] for b in blocks}
+    moved = None
+    for b, nxt in zip(blocks, blocks[1:]):
+        # a block's amount cell is empty and the next block's code, a number too, was
+        # taken for it: the code goes back to its block
+        code_slot = next((i for i in slots_of[nxt] if kinds[i] == "code"), None)
+        last_value = max((i for i in slots_of[b] if kinds[i] == "value"), default=None)
+        if code_slot is None or last_value is None or code_slot in cells or last_value not in cells:
+            continue
+        text = cells[last_value].replace(" ", "")
+        if is_code(text) and not any(ch in text for ch in ",.，"):
+            moved = dict(moved or cells)
+            moved[code_slot] = moved.pop(last_value)
+    if moved is not None:
+        cells = moved
+    for n, b in enumerate(blocks):
+        labels = [i for i in slots_of[b] if kinds[i] == "label" and i in cells]
+        if len(labels) != 1 or not _BLOCK_TOTAL_RE.search(cells[labels[0]].replace(" ", "")):
+            continue
+        if any(i in cells for i in slots_of[b] if kinds[i] == "value"):
+            continue
+        for later in blocks[n + 1 :]:
+            keys = [i for i in slots_of[later] if kinds[i] != "value" and i in cells]
+            vals = [i for i in slots_of[later] if kinds[i] == "value" and i in cells]
+            target = next((i for i in slots_of[later] if kinds[i] == "label"), None)
+            if keys:
+                break
+            if vals and target is not None:
+                moved = dict(cells)
+                moved[target] = moved.pop(labels[0])
+                break
+        if moved is not None:
+            break
+    return GridRow(gr.line, moved) if moved is not None else gr
+
+
+def _repeated_blocks(hcols: list[HeaderColumn], kinds: list[str]) -> list[str | None]:
+    """A table printed as blocks side by side, each with the same columns (the central
+    决算 基本支出表: 科目代码 科目名称 决算数 | 科目代码 科目名称 决算数 | …): each block is a
+    side of its own (``part1``, ``part2`` …), so that a line holds one row per block."""
+    none: list[str | None] = [None] * len(kinds)
+    starts = [
+        i for i, k in enumerate(kinds)
+        if k in ("code", "label") and (i == 0 or kinds[i - 1] == "value")
+    ]
+    if len(starts) < 2 or starts[0] != next((i for i, k in enumerate(kinds) if k != "seq"), 0):
+        return none
+    bounds = list(zip(starts, starts[1:] + [len(kinds)]))
+    shapes = [tuple((kinds[i], clean_header(hcols[i].leaf)) for i in range(a, b)) for a, b in bounds]
+    first = shapes[0]
+    if any(sh != first for sh in shapes[1:]) or "value" not in {k for k, _ in first} or not all(h for _, h in first):
+        return none
+    out = list(none)
+    for n, (a, b) in enumerate(bounds):
+        for i in range(a, b):
+            out[i] = f"part{n + 1}"
+    return out
 
 
 @dataclass
@@ -798,9 +900,14 @@ def _build_rows(
         )
         col_of[hc.slot] = columns[-1]
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
+    if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
+        grid_rows = [_block_total_line(gr, kinds, sides) for gr in grid_rows]
     # rows, per side
     all_rows: list[Row] = []
-    shared = [i for i, k in enumerate(kinds) if k == "seq"]
+    # a 序号 before the first label numbers the lines of both sides; a 行次 column printed
+    # on each side (决算 收入支出决算总表: 项目 行次 金额 | 项目 行次 金额) belongs to its side
+    first_key = next((i for i, k in enumerate(kinds) if k in ("label", "code", "code_class")), len(kinds))
+    shared = [i for i, k in enumerate(kinds) if k == "seq" and (i < first_key or sides[i] is None)]
     for side in side_names:
         slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
         bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid)
