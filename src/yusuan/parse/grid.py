@@ -29,6 +29,7 @@ class Slot:
     x1: float
     numeric: int = 0  # data words that are amounts
     text: int = 0  # data words that are not
+    digits: bool = False  # a text column made only of code-like numbers (50000 in a 元 table)
 
     @property
     def center(self) -> float:
@@ -115,7 +116,7 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
         nxt = min([g[0].x0 for g in merged[k + 1 :]] + [v.x0 for v in slots if v.x0 > x0], default=None)
         if nxt is not None:
             x1 = min(x1, nxt - 1)
-        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
+        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
     return _empty_columns(slots, header)
 
@@ -138,6 +139,8 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     kept_texts: list[Slot] = []
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
+        if s.digits and any(o.x0 - _JITTER <= s.x0 and abs(s.x1 - o.x1) <= _JITTER for o in kept_values):
+            continue  # round amounts that read like codes (35000), right-aligned with the amounts
         if inside or (s.x0 > first_value and s.text <= stray):
             headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
             if inside and (not headed or s.text <= stray):

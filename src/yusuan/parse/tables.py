@@ -71,6 +71,9 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
         if spec is not None:
+            prev = raw.lines[titles[-1][0]] if titles else None
+            if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
+                continue  # the title printed again on a continuation page: the same table goes on
             titles.append((i, spec))
     regions: list[Region] = []
     for k, (i, spec) in enumerate(titles):
@@ -179,6 +182,8 @@ def build_table(
         if ln.is_blank:
             continue
         j = ln.joined
+        if j == region.title.joined and ln.page != region.title.page:
+            continue  # the title printed again on a continuation page
         u = unit_from_text(j)
         if u is not None:
             amount_unit = amount_unit or u
