@@ -103,6 +103,9 @@ class Catalog:
         self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
         self.group_prefixes = tuple((k, tuple(v)) for k, v in columns["group_prefixes"].items())
         self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
+        self.group_members: dict[str, frozenset[str]] = {
+            k: frozenset(v) for k, v in (columns.get("group_members") or {}).items()
+        }
         self.header_words = frozenset(columns["header_words"])
         self.row_concepts = {
             group: tuple((concept, re.compile(p)) for concept, p in entries) for group, entries in rows.items()
@@ -203,6 +206,10 @@ class Catalog:
                     return role
                 return f"{prefix}.{role}"
         return role
+
+    def plain_role(self, header: str) -> str | None:
+        """The role of a header text on its own (no group path)."""
+        return self._plain_role(header)
 
     def _plain_role(self, header: str) -> str | None:
         h = clean_header(header)

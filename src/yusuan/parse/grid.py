@@ -29,6 +29,7 @@ class Slot:
     x1: float
     numeric: int = 0  # data words that are amounts
     text: int = 0  # data words that are not
+    digits: bool = False  # a text column made only of code-like numbers (50000 in a 元 table)
 
     @property
     def center(self) -> float:
@@ -42,6 +43,8 @@ class HeaderCell:
     first: int  # first slot
     last: int  # last slot
     center: float = 0.0
+    x0: float = 0.0  # the word's extent (geometric layouts)
+    x1: float = 0.0
 
 
 @dataclass(slots=True)
@@ -113,7 +116,7 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
         nxt = min([g[0].x0 for g in merged[k + 1 :]] + [v.x0 for v in slots if v.x0 > x0], default=None)
         if nxt is not None:
             x1 = min(x1, nxt - 1)
-        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
+        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
     return _empty_columns(slots, header, numbers)
 
@@ -136,6 +139,8 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     kept_texts: list[Slot] = []
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
+        if s.digits and any(o.x0 - _JITTER <= s.x0 and abs(s.x1 - o.x1) <= _JITTER for o in kept_values):
+            continue  # round amounts that read like codes (35000), right-aligned with the amounts
         if inside or (s.x0 > first_value and s.text <= stray):
             headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
             if inside and (not headed or s.text <= stray):
@@ -148,6 +153,7 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             and s.text <= stray
             and prev.text > s.text
             and not any(prev.x0 < v.x0 < s.x0 for v in kept_values)
+            and not _own_header(s, prev, hwords)
         ):
             # a centred label (收入总计, 合计) in a label column: not a column of its own
             prev.x1 = max(prev.x1, s.x1)
@@ -155,6 +161,15 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             continue
         kept_texts.append(s)
     return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))
+
+
+def _own_header(s: Slot, prev: Slot, hwords: list[Word]) -> bool:
+    """A header word stands over ``s`` and over nothing of ``prev``: ``s`` is a column of
+    its own (a short page of 政府经济科目编码 beside 部门经济科目名称), not a centred label."""
+    return any(
+        _overlap(w.x0, w.x1, s.x0, s.x1) > 0 and _overlap(w.x0, w.x1, prev.x0, prev.x1) <= 0 and w.x0 >= prev.x0
+        for w in hwords
+    )
 
 
 def _value_clusters(values: list[Word], data: list[Line]) -> list[list[Word]]:
@@ -224,12 +239,15 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
+    own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
     for li, ln in enumerate(header):
         for w in ln.words:
             x0, x1 = w.x0, w.x1
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
+                if len(hit) == 1:
+                    own_left[i] = min(own_left.get(i, x0), x0)
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
@@ -239,6 +257,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
             if under and own_number[band] not in under:
                 band = None  # over the number of a column that is empty in this table
+        if band is not None and slots[band].numeric and band in own_left and w.x1 <= own_left[band]:
+            band = None  # left of the header over the amounts: the head of an empty column beside it
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -453,7 +473,7 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                 hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
                 if hit[0] is None:
                     hit = [best_slot(w, slots)]
-            cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center))
+            cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
     return _merge_same_slot_words(cells)
 
 
@@ -484,6 +504,7 @@ def _merge_same_slot_words(cells: list[HeaderCell]) -> list[HeaderCell]:
             prev = out[-1]
             prev.text = prev.text + c.text
             prev.center = (prev.center + c.center) / 2
+            prev.x1 = c.x1
         else:
             out.append(c)
     return out
@@ -515,7 +536,11 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                 lower = squash("".join(x.text for x in leaf_cells))
                 known_joined = _known(joined, catalog)
                 known_lower = _known(lower, catalog)
-                adjacent = top.line - c.line <= 1
+                # nothing of this column's stack between them (a cell beside, vertically
+                # centred, can push a wrapped cell's lines one line apart)
+                adjacent = top.line - c.line <= 1 or (
+                    top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
+                )
                 if known_joined or (adjacent and not known_lower and not _known(squash(c.text), catalog)):
                     leaf_cells.insert(0, c)
                 else:
@@ -535,11 +560,22 @@ def _known(text: str, catalog: Catalog) -> bool:
     return t in catalog.roles_exact or catalog.key_kind(t) is not None
 
 
+def _same_extent(a: HeaderCell, b: HeaderCell) -> bool:
+    """Two header words of several characters with the same left and right edges: lines of
+    one cell whose text wrapped at the cell's width (a group header is centred over
+    columns wider than itself, never flush with a single column's word)."""
+    wide = a.x1 - a.x0 >= 5.5 and b.x1 - b.x0 >= 5.5
+    return wide and abs(a.x0 - b.x0) <= 0.6 and abs(a.x1 - b.x1) <= 0.6
+
+
 def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catalog: Catalog | None = None) -> list[HeaderCell]:
     """A header centred over several columns spans the widest run centred under it.
 
     Candidate columns are those with a header cell on a lower line; the run may not
-    reach into a column claimed by another cell of the same line.
+    reach into a column claimed by another cell of the same line.  Lines are widened top
+    down: a group stays inside the group above it, two groups of one line never share a
+    column (a column between them goes to the nearer one), and a group whose header names
+    a figure with parts (公务用车购置及运行维护费) spans only columns of those parts.
     """
     lower_lines: dict[int, int] = {}
     for c in cells:
@@ -554,38 +590,106 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     by_line: dict[int, list[HeaderCell]] = {}
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
-    out = []
-    for c in cells:
-        blocked = set()
-        for o in by_line[c.line]:
-            if o is not c:
-                blocked.update(range(o.first, o.last + 1))
-        cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
-        if not cand or not any(c.first <= s <= c.last for s in cand):
-            out.append(c)
-            continue
-        if c.first == c.last and catalog is not None:
-            below = [o.text for o in cells if o.first == o.last == c.first and o.line > c.line]
-            if below and _known(c.text + below[0], catalog) and not _known(below[0], catalog):
-                out.append(c)  # a wrapped header (事业单位 / 经营收入), not a group
-                continue
-        best = (c.first, c.last)
-        best_w = 0.0
-        in_cand = set(cand)
-        # contiguous runs of candidates containing the cell's own slots, centred under it
-        for a in cand:
-            if a > c.first:
+    leaf_role = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
+    widened: dict[int, HeaderCell] = {}  # id(cell) → its widened cell
+    for li in sorted(by_line):
+        line_cells = by_line[li]
+        for c in line_cells:
+            w = _widen_one(c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog)
+            widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre)
+    return [widened[id(c)] for c in cells]
+
+
+def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
+    """Each column's role read from its single-column header words (wrapped pieces joined,
+    top to bottom; the lowest piece alone when the joined text names nothing)."""
+    pieces: list[list[HeaderCell]] = [[] for _ in range(n)]
+    for c in sorted(cells, key=lambda c: c.line):
+        if c.first == c.last:
+            pieces[c.first].append(c)
+    out: list[str | None] = []
+    for ps in pieces:
+        role = None
+        for k in range(len(ps)):
+            role = catalog.plain_role("".join(p.text for p in ps[k:]))
+            if role is not None:
                 break
-            for b in reversed(cand):
-                if b < c.last:
-                    break
-                if any(x not in in_cand for x in range(a, b + 1)):
-                    continue
-                if any(label_slot[x] for x in range(a + 1, b + 1)):
-                    continue  # a group never spans a label column except as its first column
-                mid = (centre[a] + centre[b]) / 2
-                width = centre[b] - centre[a]
-                if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
-                    best, best_w = (a, b), width
-        out.append(HeaderCell(c.text, c.line, best[0], best[1], c.center))
+        out.append(role)
     return out
+
+
+def _widen_one(
+    c: HeaderCell,
+    line_cells: list[HeaderCell],
+    cells: list[HeaderCell],
+    widened: dict[int, HeaderCell],
+    slots: list[Slot],
+    lower_lines: dict[int, int],
+    centre: list[float],
+    label_slot: list[bool],
+    leaf_role: list[str | None],
+    catalog: Catalog | None,
+) -> HeaderCell:
+    blocked = set()
+    for o in line_cells:
+        if o is not c:
+            blocked.update(range(o.first, o.last + 1))
+    cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
+    # inside the nearest group above that stands over this cell's own columns
+    parents = [
+        w for o in cells if o.line < c.line and (w := widened.get(id(o))) is not None
+        and w.first < w.last and w.first <= c.first and c.last <= w.last
+    ]
+    if parents:
+        p = max(parents, key=lambda w: w.line)
+        cand = [s for s in cand if p.first <= s <= p.last]
+    if not cand or not any(c.first <= s <= c.last for s in cand):
+        return c
+    if catalog is not None:
+        members = catalog.group_members.get(catalog.plain_role(c.text) or "")
+        if members:
+            cand = [s for s in cand if leaf_role[s] is None or leaf_role[s] in members or c.first <= s <= c.last]
+    if c.first == c.last and catalog is not None:
+        below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
+        if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
+            return c  # a wrapped header (事业单位 / 经营收入), not a group
+        if below and _same_extent(c, below[0]):
+            return c  # a cell's text wrapped at its width (其中：专项资 / 金列入部门预)
+    best = (c.first, c.last)
+    best_w = 0.0
+    in_cand = set(cand)
+    # contiguous runs of candidates containing the cell's own slots, centred under it
+    for a in cand:
+        if a > c.first:
+            break
+        for b in reversed(cand):
+            if b < c.last:
+                break
+            if any(x not in in_cand for x in range(a, b + 1)):
+                continue
+            if any(label_slot[x] for x in range(a + 1, b + 1)):
+                continue  # a group never spans a label column except as its first column
+            mid = (centre[a] + centre[b]) / 2
+            width = centre[b] - centre[a]
+            if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
+                best, best_w = (a, b), width
+    return HeaderCell(c.text, c.line, best[0], best[1], c.center, c.x0, c.x1)
+
+
+def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float]) -> None:
+    """Two cells of one header line never share a column: a shared column goes to the cell
+    whose text is nearer to it."""
+    ordered = sorted(line_cells, key=lambda c: c.center)
+    for left, right in zip(ordered, ordered[1:]):
+        if left.last < right.first:
+            continue
+        border = (left.center + right.center) / 2
+        shared = range(max(left.first, right.first), min(left.last, right.last) + 1)
+        to_left = [s for s in shared if centre[s] <= border]
+        to_right = [s for s in shared if centre[s] > border]
+        if to_left or to_right:
+            new_left_last = max(to_left) if to_left else right.first - 1
+            new_right_first = min(to_right) if to_right else left.last + 1
+            left.last = max(left.first, min(left.last, new_left_last))
+            right.first = min(right.last, max(right.first, new_right_first))

@@ -71,6 +71,9 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
         if spec is not None:
+            prev = raw.lines[titles[-1][0]] if titles else None
+            if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
+                continue  # the title printed again on a continuation page: the same table goes on
             titles.append((i, spec))
     regions: list[Region] = []
     for k, (i, spec) in enumerate(titles):
@@ -181,6 +184,8 @@ def build_table(
         if ln.is_blank:
             continue
         j = ln.joined
+        if j == region.title.joined and ln.page != region.title.page:
+            continue  # the title printed again on a continuation page
         u = unit_from_text(j)
         if u is not None:
             amount_unit = amount_unit or u
@@ -350,7 +355,7 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         hcols = resolve_columns(cells, slots, catalog, geometric=False)
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
-        header = [_split_header_line(h, catalog) for h in header]
+        header = [_split_header_line(h, catalog, header) for h in header]
         if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
             slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
         else:
@@ -612,10 +617,14 @@ def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[
     return mapping
 
 
-def _split_header_line(line: Line, catalog: Catalog) -> Line:
+def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) -> Line:
     """Header cells that pdftotext left one space apart (``一般公共预算 政府性基金预``):
     Chinese text has no spaces, so a single space between two Chinese characters in a
-    header line separates two cells."""
+    header line separates two cells.
+
+    Single characters a few cells apart are one letter-spaced word (``合      计``) unless
+    another header line has two different words standing over them: then they are the
+    last characters of two wrapped cells (``上年结`` / ``转`` beside ``上年实户资金余`` / ``额``)."""
     words: list[Word] = []
     for w in line.words:
         if " " not in w.text:
@@ -638,6 +647,7 @@ def _split_header_line(line: Line, catalog: Catalog) -> Line:
             and not (w.text in _CODE_LEVELS and prev.text[-1] in _CODE_LEVELS)
             and (len(prev.text) == 1 or prev.text.endswith(tuple(_SPACED_TAILS)))
             and w.x0 - prev.x1 <= 8
+            and not _under_two_cells(prev, w, line, header)
         ):
             joined[-1] = Word(prev.text + w.text, prev.x0, w.x1)
         elif prev is not None and _YEAR_RE.fullmatch(prev.text) and w.text.startswith("年") and w.x0 - prev.x1 <= 1.5:
@@ -646,6 +656,19 @@ def _split_header_line(line: Line, catalog: Catalog) -> Line:
         else:
             joined.append(w)
     return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
+
+
+def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
+    """A header line above has one word over ``a`` and a different word over ``b`` (words
+    of several characters: the heads of wrapped cells, not letter-spaced ones)."""
+    for other in header:
+        if other is line:
+            break
+        over_a = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
+        over_b = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
+        if over_a and over_b and not set(over_a) & set(over_b):
+            return True
+    return False
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -859,6 +882,25 @@ class _RowBuf:
         return bool(self.seq or self.code or self.label or self.code_parts or self.unit_code)
 
 
+_YEAR_GROUP_RE = re.compile(r"^((?:19|20)\d\d)年$")
+
+
+def _year_groups(hc: HeaderColumn) -> list[int]:
+    return [int(m.group(1)) for p in hc.path[:-1] if (m := _YEAR_GROUP_RE.match(clean_header(p)))]
+
+
+def _latest_year_group(hcols: list[HeaderColumn], kinds: list[str]) -> int | None:
+    """The latest year when value columns stand under group headers of two or more years
+    (2021年 | 2022年 | 增减变化情况): the earlier years' columns are last year's figures."""
+    years = {y for hc, k in zip(hcols, kinds) if k == "value" for y in _year_groups(hc)}
+    return max(years) if len(years) >= 2 else None
+
+
+def _earlier_year_group(hc: HeaderColumn, latest: int) -> bool:
+    ys = _year_groups(hc)
+    return bool(ys) and max(ys) < latest
+
+
 def _build_rows(
     grid: bool,
     spec: TableSpec,
@@ -875,11 +917,14 @@ def _build_rows(
     columns: list[Column] = []
     col_of: dict[int, Column] = {}
     used: dict[str, int] = {}
+    latest = _latest_year_group(hcols, kinds)
     for hc, kind, side in zip(hcols, kinds, sides):
         if kind != "value":
             continue
         header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = catalog.column_role(hc.leaf, hc.path) if hc.leaf else None
+        if role and "." not in role and latest and _earlier_year_group(hc, latest):
+            role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
         base = role or header
         if side:
             base = f"{side}.{base}"

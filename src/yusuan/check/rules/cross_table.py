@@ -106,6 +106,14 @@ def _fig(ctx: Context, table: Table | None, row: Row | None, key: str | None) ->
     return Fig(table, row, key, ctx.step(table))
 
 
+_CARRY_ROLES = ("carryover", "non_fiscal_balance", "prior_account_balance")
+
+
+def _has_carry_columns(table: Table) -> bool:
+    """Income columns that are not this year's income (carried over, balances used)."""
+    return any(c.role and (c.role in _CARRY_ROLES or c.role.startswith("carryover.")) for c in table.columns)
+
+
 def check_cross_tables(doc, ctx: Context) -> Iterable[Finding]:
     """收支总表 ↔ 收入总表 ↔ 支出总表 ↔ 财政拨款收支总表 ↔ 一般公共预算支出表 ↔ 基本支出表 ↔ “三公”."""
     for g in ctx.groups:
@@ -130,6 +138,9 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
             if inc.key_for("subtotal"):
                 yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("subtotal")), "收入总表本年收入应等于收支总表本年收入合计")
                 yield _compare(inc_grand or inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
+            elif inc_grand is not None and _has_carry_columns(inc):
+                # its 合计 adds 上年结转 / 使用非财政拨款结余 / 上年实户资金余额 columns: the 收入总计
+                yield _compare(inc_grand, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
             else:
                 yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表本年收入合计")
         # class lines
