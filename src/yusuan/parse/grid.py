@@ -166,6 +166,8 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
 def _own_header(s: Slot, prev: Slot, hwords: list[Word]) -> bool:
     """A header word stands over ``s`` and over nothing of ``prev``: ``s`` is a column of
     its own (a short page of 政府经济科目编码 beside 部门经济科目名称), not a centred label."""
+    if s.text * 2 < prev.text:
+        return False  # a few words beside a full column: centred labels after all
     return any(
         _overlap(w.x0, w.x1, s.x0, s.x1) > 0 and _overlap(w.x0, w.x1, prev.x0, prev.x1) <= 0 and w.x0 >= prev.x0
         for w in hwords
@@ -240,14 +242,18 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     orphans: list[tuple[int, Word]] = []
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
+    own_line: dict[int, int] = {}  # and its header line
     for li, ln in enumerate(header):
         for w in ln.words:
             x0, x1 = w.x0, w.x1
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
-                if len(hit) == 1:
+                s = slots[i]
+                if len(hit) == 1 and s.x0 - (s.x1 - s.x0) <= x0 and x1 <= s.x1 + _JITTER:
+                    # a header standing over the amounts themselves (not a wider group header)
                     own_left[i] = min(own_left.get(i, x0), x0)
+                    own_line[i] = min(own_line.get(i, li), li)
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
@@ -257,8 +263,11 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
             if under and own_number[band] not in under:
                 band = None  # over the number of a column that is empty in this table
-        if band is not None and slots[band].numeric and band in own_left and w.x1 <= own_left[band]:
-            band = None  # left of the header over the amounts: the head of an empty column beside it
+        if (
+            band is not None and slots[band].numeric and band in own_left
+            and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
+        ):
+            band = None  # just left of the header over the amounts, at its level: an empty column beside it
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -466,9 +475,11 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
             x0, x1 = w.x0, w.x1
             hit = [i for i, c in centres if x0 <= c <= x1]
             if len(hit) <= 1:
-                over = [(min(x1, s1) - max(x0, s0), i) for i, s0, s1 in spans]  # overlaps
-                best = max(over, default=(0, None))
-                hit = [best[1]] if best[0] > 0 else hit
+                # overlaps; a tie goes to the narrower slot (the word's own empty column
+                # rather than a value column widened by a header absorbed into it)
+                over = [(min(x1, s1) - max(x0, s0), s0 - s1, i) for i, s0, s1 in spans]
+                best = max(over, default=(0, 0, None))
+                hit = [best[2]] if best[0] > 0 else hit
             if not hit:
                 hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
                 if hit[0] is None:
@@ -536,10 +547,11 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                 lower = squash("".join(x.text for x in leaf_cells))
                 known_joined = _known(joined, catalog)
                 known_lower = _known(lower, catalog)
-                # nothing of this column's stack between them (a cell beside, vertically
-                # centred, can push a wrapped cell's lines one line apart)
+                # or lines of one cell wrapped flush at its width, pushed a line apart by a
+                # vertically centred cell beside them (其中：专项资 / 金列入部门预)
                 adjacent = top.line - c.line <= 1 or (
-                    top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
+                    top.line - c.line == 2 and _same_extent(c, top)
+                    and not any(c.line < x.line < top.line for x in stack)
                 )
                 if known_joined or (adjacent and not known_lower and not _known(squash(c.text), catalog)):
                     leaf_cells.insert(0, c)
@@ -597,7 +609,7 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         for c in line_cells:
             w = _widen_one(c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog)
             widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
-        _cut_overlaps([widened[id(c)] for c in line_cells], centre)
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
     return [widened[id(c)] for c in cells]
 
 
@@ -654,7 +666,7 @@ def _widen_one(
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
             return c  # a wrapped header (事业单位 / 经营收入), not a group
-        if below and _same_extent(c, below[0]):
+        if below and _same_extent(c, below[0]) and catalog.plain_role(c.text) is None and not _known(c.text, catalog):
             return c  # a cell's text wrapped at its width (其中：专项资 / 金列入部门预)
     best = (c.first, c.last)
     best_w = 0.0
@@ -677,19 +689,57 @@ def _widen_one(
     return HeaderCell(c.text, c.line, best[0], best[1], c.center, c.x0, c.x1)
 
 
-def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float]) -> None:
-    """Two cells of one header line never share a column: a shared column goes to the cell
-    whose text is nearer to it."""
+def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool]) -> None:
+    """Cells of one header line never share a column: a chain of overlapping runs is split
+    where the groups come out best centred under their texts, all together (label
+    columns at a run's ends aside)."""
     ordered = sorted(line_cells, key=lambda c: c.center)
-    for left, right in zip(ordered, ordered[1:]):
-        if left.last < right.first:
+    chains: list[list[HeaderCell]] = []
+    for c in ordered:
+        if chains and chains[-1][-1].last >= c.first:
+            chains[-1].append(c)
+        else:
+            chains.append([c])
+    for chain in chains:
+        if len(chain) < 2:
             continue
-        border = (left.center + right.center) / 2
-        shared = range(max(left.first, right.first), min(left.last, right.last) + 1)
-        to_left = [s for s in shared if centre[s] <= border]
-        to_right = [s for s in shared if centre[s] > border]
-        if to_left or to_right:
-            new_left_last = max(to_left) if to_left else right.first - 1
-            new_right_first = min(to_right) if to_right else left.last + 1
-            left.last = max(left.first, min(left.last, new_left_last))
-            right.first = min(right.last, max(right.first, new_right_first))
+        # best[k] = (cost, splits) with the previous cell's run ending at column k
+        first = chain[0]
+        best: dict[int, tuple[float, list[int]]] = {}
+        for k in range(first.first, first.last + 1):
+            best[k] = (_off_centre(first, first.first, k, centre, label_slot), [k])
+        for i in range(1, len(chain)):
+            c = chain[i]
+            nxt: dict[int, tuple[float, list[int]]] = {}
+            ends = range(c.first, c.last + 1) if i < len(chain) - 1 else [c.last]
+            for k, (cost, splits) in best.items():
+                a = k + 1
+                if a < c.first - 1 or a > c.last:
+                    continue  # a gap or no column left for this cell
+                a = max(a, c.first)
+                for e in ends:
+                    if e < a:
+                        continue
+                    total = cost + _off_centre(c, a, e, centre, label_slot)
+                    if e not in nxt or total < nxt[e][0]:
+                        nxt[e] = (total, splits + [e])
+            best = nxt
+            if not best:
+                break
+        if not best:
+            continue
+        _, splits = min(best.values(), key=lambda t: t[0])
+        for i, c in enumerate(chain):
+            if i:
+                c.first = max(c.first, splits[i - 1] + 1)
+            c.last = splits[i]
+
+
+def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
+    """How far the run of columns ``a``..``b`` (label columns at its ends left out) is
+    centred off the cell's text."""
+    while a < b and label_slot[a]:
+        a += 1
+    while b > a and label_slot[b]:
+        b -= 1
+    return abs((centre[a] + centre[b]) / 2 - c.center)

@@ -185,7 +185,13 @@ def build_table(
             continue
         j = ln.joined
         if j == region.title.joined and ln.page != region.title.page:
-            continue  # the title printed again on a continuation page
+            # the title printed again on a continuation page: its full header follows
+            page = ln.page
+            if state != "header":
+                if seg.body:
+                    new_segment()
+                state = "header"
+            continue
         u = unit_from_text(j)
         if u is not None:
             amount_unit = amount_unit or u
