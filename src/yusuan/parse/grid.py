@@ -226,7 +226,9 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     overlapping across lines are one column).
 
     With a 栏次 line (``numbers``: every column numbered, empty ones too), a word standing
-    over another column's number than the amount column's own heads that other column."""
+    over another column's number than the amount column's own heads that other column, and
+    one standing over the column's own number heads the column (the numbers outweigh the
+    word-geometry rule for a word just left of the header over the amounts)."""
     if not header:
         return slots
     bands = _bands(slots)
@@ -259,12 +261,14 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        numbered = False  # the 栏次 line puts the word over this column's own number
         if band is not None and band in own_number:
             under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
             if under and own_number[band] not in under:
                 band = None  # over the number of a column that is empty in this table
+            numbered = own_number.get(band) in under
         if (
-            band is not None and slots[band].numeric and band in own_left
+            band is not None and not numbered and slots[band].numeric and band in own_left
             and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
         ):
             band = None  # just left of the header over the amounts, at its level: an empty column beside it
@@ -615,11 +619,16 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
 
 def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
     """Each column's role read from its single-column header words (wrapped pieces joined,
-    top to bottom; the lowest piece alone when the joined text names nothing)."""
+    top to bottom; the lowest piece alone when the joined text names nothing).  Wrapped
+    pieces stand on adjacent lines (two apart at most, around a vertically centred
+    neighbour): a word further up is a group header not yet widened, not a piece."""
     pieces: list[list[HeaderCell]] = [[] for _ in range(n)]
     for c in sorted(cells, key=lambda c: c.line):
         if c.first == c.last:
-            pieces[c.first].append(c)
+            ps = pieces[c.first]
+            if ps and c.line - ps[-1].line > 2:
+                ps.clear()
+            ps.append(c)
     out: list[str | None] = []
     for ps in pieces:
         role = None
