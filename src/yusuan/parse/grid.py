@@ -253,7 +253,10 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
         ):
             band = None  # just left of the header over the amounts, at its level: an empty column beside it
-        if band is not None and band and slots[band].numeric and w.x1 < slots[band].x0:
+        if (
+            band is not None and band and slots[band].numeric and w.x1 < slots[band].x0
+            and band in own_line and li >= own_line[band] - 1
+        ):
             # right-aligned amounts claim the band back to the previous column; a word
             # standing nearer that column than the amounts heads an empty column between
             left_edge = max([slots[band - 1].x1] + [e.x1 for e in extra if e.x1 <= w.x0])
@@ -548,6 +551,14 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                     leaf_cells.insert(0, c)
                 else:
                     break
+            # three or more pieces that together make a known name (国有资本 / 经营预算 / 财政拨款)
+            for k in range(len(singles) - 2):
+                pieces = singles[k:]
+                if k < len(singles) - len(leaf_cells) and squash("".join(x.text for x in pieces)) in catalog.roles_exact and all(
+                    b.line - a.line <= 2 for a, b in zip(pieces, pieces[1:])
+                ):
+                    leaf_cells = list(pieces)
+                    break
             leaf = "".join(x.text for x in leaf_cells)
             groups = [c.text for c in stack if c not in leaf_cells and c.line < leaf_cells[0].line]
             out.append(HeaderColumn(s, leaf, (*groups, leaf), leaf_cells[-1].line))
@@ -668,6 +679,12 @@ def _widen_one(
                 return HeaderCell(c.text, c.line, a, b, c.center, c.x0, c.x1)
             cand = [s for s in cand if leaf_role[s] is None or leaf_role[s] in members or c.first <= s <= c.last]
     if c.first == c.last and catalog is not None:
+        column = sorted((o for o in cells if o.first == o.last == c.first), key=lambda o: o.line)
+        at = column.index(c) if c in column else -1
+        for i in range(at + 1) if at >= 0 else ():
+            for j in range(max(at, i + 2), len(column)):
+                if j - i >= 2 and squash("".join(o.text for o in column[i : j + 1])) in catalog.roles_exact:
+                    return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
             return c  # a wrapped header (事业单位 / 经营收入), not a group
