@@ -228,7 +228,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     With a 栏次 line (``numbers``: every column numbered, empty ones too), a word standing
     over another column's number than the amount column's own heads that other column, and
     one standing over the column's own number heads the column (the numbers outweigh the
-    word-geometry rule for a word just left of the header over the amounts)."""
+    word-geometry rules below for a word left of the header over the amounts)."""
     if not header:
         return slots
     bands = _bands(slots)
@@ -272,6 +272,16 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
         ):
             band = None  # just left of the header over the amounts, at its level: an empty column beside it
+        if (
+            band is not None and band and not numbered and slots[band].numeric and w.x1 < slots[band].x0
+            and band in own_line and li >= own_line[band] - 1
+        ):
+            # right-aligned amounts claim the band back to the previous column; a word
+            # standing nearer that column than the amounts heads an empty column between
+            left_edge = max([slots[band - 1].x1] + [e.x1 for e in extra if e.x1 <= w.x0])
+            stacked = any(_overlap(w.x0, w.x1, e.x0, e.x1) > 0 for e in extra)
+            if stacked or w.x0 - left_edge < slots[band].x0 - w.x1:
+                band = None
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -551,15 +561,22 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                 lower = squash("".join(x.text for x in leaf_cells))
                 known_joined = _known(joined, catalog)
                 known_lower = _known(lower, catalog)
-                # or lines of one cell wrapped flush at its width, pushed a line apart by a
-                # vertically centred cell beside them (其中：专项资 / 金列入部门预)
+                # or lines of one cell pushed a line apart by a vertically centred cell
+                # beside them (其中：专项资 / 金列入部门预, 一般公共预算 / 资金 beside 小计)
                 adjacent = top.line - c.line <= 1 or (
-                    top.line - c.line == 2 and _same_extent(c, top)
-                    and not any(c.line < x.line < top.line for x in stack)
+                    top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
                 )
                 if known_joined or (adjacent and not known_lower and not _known(squash(c.text), catalog)):
                     leaf_cells.insert(0, c)
                 else:
+                    break
+            # three or more pieces that together make a known name (国有资本 / 经营预算 / 财政拨款)
+            for k in range(len(singles) - 2):
+                pieces = singles[k:]
+                if k < len(singles) - len(leaf_cells) and squash("".join(x.text for x in pieces)) in catalog.roles_exact and all(
+                    b.line - a.line <= 2 for a, b in zip(pieces, pieces[1:])
+                ):
+                    leaf_cells = list(pieces)
                     break
             leaf = "".join(x.text for x in leaf_cells)
             groups = [c.text for c in stack if c not in leaf_cells and c.line < leaf_cells[0].line]
@@ -669,9 +686,29 @@ def _widen_one(
         return c
     if catalog is not None:
         members = catalog.group_members.get(catalog.plain_role(c.text) or "")
+        if members and c.first == c.last:
+            below = sorted((o for o in cells if o.first == o.last == c.first and o.line > c.line), key=lambda o: o.line)
+            roles = [catalog.plain_role("".join(o.text for o in below[k:])) for k in range(len(below))]
+            if not any(r in members for r in roles):
+                members = None  # over one column whose own header is no part of it: a wrapped leaf
         if members:
+            # a figure with parts spans exactly the run of its parts around its own columns
+            ok = {s for s in cand if leaf_role[s] in members or c.first <= s <= c.last}
+            if all(s in ok for s in range(c.first, c.last + 1)):
+                a, b = c.first, c.last
+                while a - 1 in ok and not label_slot[a - 1]:
+                    a -= 1
+                while b + 1 in ok and not label_slot[b + 1]:
+                    b += 1
+                return HeaderCell(c.text, c.line, a, b, c.center, c.x0, c.x1)
             cand = [s for s in cand if leaf_role[s] is None or leaf_role[s] in members or c.first <= s <= c.last]
     if c.first == c.last and catalog is not None:
+        column = sorted((o for o in cells if o.first == o.last == c.first), key=lambda o: o.line)
+        at = column.index(c) if c in column else -1
+        for i in range(at + 1) if at >= 0 else ():
+            for j in range(max(at, i + 2), len(column)):
+                if j - i >= 2 and squash("".join(o.text for o in column[i : j + 1])) in catalog.roles_exact:
+                    return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
             return c  # a wrapped header (事业单位 / 经营收入), not a group
