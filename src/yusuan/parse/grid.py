@@ -212,6 +212,7 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
     bands = _bands(slots)
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
+    below_owned: dict[int, set[int]] = {}
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
@@ -219,11 +220,16 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
+                below_owned.setdefault(i, set()).add(li)
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        if band is not None and slots[band].numeric and any(x > li for x in below_owned.get(band, ())):
+            # a value column whose own header stands below: the word over its band reaching
+            # back over empty columns (本年收入 over sparse data) is a group header, not its header
+            continue
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -536,24 +542,31 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         if c.first == c.last:
             centre[c.first] = c.center
     label_slot = [bool(sl.text and not sl.numeric) for sl in slots]
+    lines_of: dict[int, list[int]] = {}
+    for c in cells:
+        if c.first == c.last:
+            lines_of.setdefault(c.first, []).append(c.line)
     by_line: dict[int, list[HeaderCell]] = {}
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
-    out = []
-    for c in cells:
+    # per cell: the runs it may span, (first, last, width, centring error); the first is its own span
+    options: dict[int, list[tuple[int, int, float, float]]] = {}
+    chosen: dict[int, tuple[int, int]] = {}
+    for ci, c in enumerate(cells):
+        own = (c.first, c.last, 0.0, 0.0)
+        options[ci] = [own]
+        chosen[ci] = (c.first, c.last)
         blocked = set()
         for o in by_line[c.line]:
             if o is not c:
                 blocked.update(range(o.first, o.last + 1))
         cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
         if not cand or not any(c.first <= s <= c.last for s in cand):
-            out.append(c)
             continue
         if c.first == c.last and catalog is not None:
             below = [o.text for o in cells if o.first == o.last == c.first and o.line > c.line]
             if below and _known(c.text + below[0], catalog) and not _known(below[0], catalog):
-                out.append(c)  # a wrapped header (事业单位 / 经营收入), not a group
-                continue
+                continue  # a wrapped header (事业单位 / 经营收入), not a group
         best = (c.first, c.last)
         best_w = 0.0
         in_cand = set(cand)
@@ -568,9 +581,51 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                     continue
                 if any(label_slot[x] for x in range(a + 1, b + 1)):
                     continue  # a group never spans a label column except as its first column
+                if b > a and (_beside(a, range(a + 1, b + 1), c.line, lines_of) or _beside(b, range(a, b), c.line, lines_of)):
+                    continue
                 mid = (centre[a] + centre[b]) / 2
                 width = centre[b] - centre[a]
-                if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
-                    best, best_w = (a, b), width
-        out.append(HeaderCell(c.text, c.line, best[0], best[1], c.center))
-    return out
+                err = abs(mid - c.center)
+                if err <= max(4.0, 0.35 * width):
+                    options[ci].append((a, b, width, err))
+                    if width > best_w:
+                        best, best_w = (a, b), width
+        chosen[ci] = best
+    # two group headers of one line whose runs collide (本年收入 | 上年结转结余 over one header
+    # row, each widened into the other's columns): share the columns between them, each
+    # run as well centred under its header as it is wide
+    for line_cells in by_line.values():
+        idx = sorted((cells.index(c) for c in line_cells), key=lambda i: cells[i].center)
+        if any(chosen[i][1] >= chosen[j][0] for i, j in zip(idx, idx[1:])):
+            chosen.update(_share_line(idx, options))
+    return [HeaderCell(c.text, c.line, chosen[ci][0], chosen[ci][1], c.center) for ci, c in enumerate(cells)]
+
+
+def _beside(edge: int, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
+    """A column at the edge of a run whose own header stands above every header of the
+    other columns (合计 centred in a cell spanning all header rows, left of 本年收入 over
+    小计 …) stands beside the group, not under it."""
+    own = [x for x in lines_of.get(edge, ()) if x > line]
+    others = [x for s in rest for x in lines_of.get(s, ()) if x > line]
+    return bool(own and others) and max(own) < min(others)
+
+
+def _share_line(idx: list[int], options: dict[int, list[tuple[int, int, float, float]]]) -> dict[int, tuple[int, int]]:
+    """Disjoint runs, left to right, for the cells of one header line: the most width with
+    the least centring error (an error of one character costs four of width)."""
+    # dynamic programme over the cells in order; state: the last slot taken so far
+    states: dict[int, tuple[float, list[tuple[int, int]]]] = {-1: (0.0, [])}
+    for ci in idx:
+        nxt: dict[int, tuple[float, list[tuple[int, int]]]] = {}
+        for end, (score, runs) in states.items():
+            for a, b, width, err in options[ci]:
+                if a <= end:
+                    continue
+                sc = score + width - 4.0 * err
+                if b not in nxt or sc > nxt[b][0]:
+                    nxt[b] = (sc, runs + [(a, b)])
+        if not nxt:
+            return {}
+        states = nxt
+    best = max(states.values(), key=lambda v: v[0])[1]
+    return dict(zip(idx, best))
