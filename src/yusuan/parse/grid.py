@@ -212,7 +212,7 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
     bands = _bands(slots)
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
-    below_owned: dict[int, set[int]] = {}
+    owners: dict[int, list[tuple[int, Word]]] = {}  # header words standing over each slot
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     for li, ln in enumerate(header):
         for w in ln.words:
@@ -220,16 +220,21 @@ def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
-                below_owned.setdefault(i, set()).add(li)
+                if bands[i][0] < w.x0 and w.x1 <= bands[i][1]:  # within its cell: not a group header over it
+                    owners.setdefault(i, []).append((li, w))
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
-        if band is not None and slots[band].numeric and any(x > li for x in below_owned.get(band, ())):
-            # a value column whose own header stands below: the word over its band reaching
-            # back over empty columns (本年收入 over sparse data) is a group header, not its header
-            continue
+        mine = owners.get(band, []) if band is not None and slots[band].numeric else []
+        if mine and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for _, o in mine):
+            # a value column with its own header already: a word in its band (which reaches
+            # back over empty columns) that does not stack with that header is not its header
+            straddled = sum(1 for ln in header[li + 1 :] for o in ln.words if _overlap(w.x0, w.x1, o.x0, o.x1) > 0)
+            if all(li < ol for ol, _ in mine) and straddled >= 2:
+                continue  # above it, over two headers of the line below: a group header (本年收入 over sparse data)
+            band = None  # the header of an empty column (小计 of 公务用车, 事业单位经营收 / 入)
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
