@@ -194,7 +194,7 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     for i, s in enumerate(slots):
         if s.numeric:
             # right-aligned amounts: the cell reaches back to the previous column
-            left = slots[i - 1].x1 if i else s.x0 - 6
+            left = slots[i - 1].x1 if i else min(s.x0 - 6, s.x1 - 12)  # a first value column's cell reaches left
             right = s.x1 + _JITTER
         else:
             left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
