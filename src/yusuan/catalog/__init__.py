@@ -196,8 +196,11 @@ class Catalog:
         if role is None:
             return None
         groups = [clean_header(p) for p in path[:-1]]
-        if role == "subtotal" and groups:
-            parent = self._plain_role(groups[-1])
+        # the group a 小计 sums: the nearest one above it, passing over a 其中 (a part of
+        # that group printed beside its 小计, 其中：专项资金 over 列入部门预算的项目)
+        owner = [g for g in groups if not g.startswith("其中")]
+        if role == "subtotal" and owner:
+            parent = self._plain_role(owner[-1])
             if parent in self.subtotal_groups:
                 role = parent
         for prefix, words in self.group_prefixes:

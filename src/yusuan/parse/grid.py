@@ -211,7 +211,7 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     for i, s in enumerate(slots):
         if s.numeric:
             # right-aligned amounts: the cell reaches back to the previous column
-            left = slots[i - 1].x1 if i else s.x0 - 6
+            left = slots[i - 1].x1 if i else min(s.x0 - 6, s.x1 - 12)  # a first value column's cell reaches left
             right = s.x1 + _JITTER
         else:
             left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
@@ -242,6 +242,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                 own_number[i] = min(inside, key=lambda n: abs(n.center - s.center))
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
+    owners: dict[int, list[tuple[int, Word]]] = {}  # header words standing over each slot
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
     own_line: dict[int, int] = {}  # and its header line
@@ -256,6 +257,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                     # a header standing over the amounts themselves (not a wider group header)
                     own_left[i] = min(own_left.get(i, x0), x0)
                     own_line[i] = min(own_line.get(i, li), li)
+                if bands[i][0] < w.x0 and w.x1 <= bands[i][1]:  # within its cell: not a group header over it
+                    owners.setdefault(i, []).append((li, w))
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
@@ -267,6 +270,14 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             if under and own_number[band] not in under:
                 band = None  # over the number of a column that is empty in this table
             numbered = own_number.get(band) in under
+        mine = owners.get(band, []) if band is not None and not numbered and slots[band].numeric else []
+        if mine and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for _, o in mine):
+            # a value column with its own header already: a word in its band (which reaches
+            # back over empty columns) that does not stack with that header is not its header
+            straddled = sum(1 for ln in header[li + 1 :] for o in ln.words if _overlap(w.x0, w.x1, o.x0, o.x1) > 0)
+            if all(li < ol for ol, _ in mine) and straddled >= 2:
+                continue  # above it, over two headers of the line below: a group header (本年收入 over sparse data)
+            band = None  # the header of an empty column (小计 of 公务用车, 事业单位经营收 / 入)
         if (
             band is not None and not numbered and slots[band].numeric and band in own_left
             and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
@@ -608,7 +619,9 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     reach into a column claimed by another cell of the same line.  Lines are widened top
     down: a group stays inside the group above it, two groups of one line never share a
     column (a column between them goes to the nearer one), and a group whose header names
-    a figure with parts (公务用车购置及运行维护费) spans only columns of those parts.
+    a figure with parts (公务用车购置及运行维护费) spans only columns of those parts; a
+    column whose own header stands above all the others' (合计 in a cell spanning the
+    header rows) is beside a group at its edge, not under it.
     """
     lower_lines: dict[int, int] = {}
     for c in cells:
@@ -620,6 +633,10 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         if c.first == c.last:
             centre[c.first] = c.center
     label_slot = [bool(sl.text and not sl.numeric) for sl in slots]
+    lines_of: dict[int, list[int]] = {}
+    for c in cells:
+        if c.first == c.last:
+            lines_of.setdefault(c.first, []).append(c.line)
     by_line: dict[int, list[HeaderCell]] = {}
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
@@ -628,7 +645,9 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     for li in sorted(by_line):
         line_cells = by_line[li]
         for c in line_cells:
-            w = _widen_one(c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog)
+            w = _widen_one(
+                c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog, lines_of
+            )
             widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
         _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
     return [widened[id(c)] for c in cells]
@@ -668,6 +687,7 @@ def _widen_one(
     label_slot: list[bool],
     leaf_role: list[str | None],
     catalog: Catalog | None,
+    lines_of: dict[int, list[int]] | None = None,
 ) -> HeaderCell:
     blocked = set()
     for o in line_cells:
@@ -728,6 +748,10 @@ def _widen_one(
                 continue
             if any(label_slot[x] for x in range(a + 1, b + 1)):
                 continue  # a group never spans a label column except as its first column
+            if lines_of is not None and b > a and (
+                _beside(a, range(a + 1, b + 1), c.line, lines_of) or _beside(b, range(a, b), c.line, lines_of)
+            ):
+                continue
             mid = (centre[a] + centre[b]) / 2
             width = centre[b] - centre[a]
             if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
@@ -789,3 +813,12 @@ def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: 
     while b > a and label_slot[b]:
         b -= 1
     return abs((centre[a] + centre[b]) / 2 - c.center)
+
+
+def _beside(edge: int, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
+    """A column at the edge of a run whose own header stands above every header of the
+    other columns (合计 centred in a cell spanning all header rows, left of 本年收入 over
+    小计 …) stands beside the group, not under it."""
+    own = [x for x in lines_of.get(edge, ()) if x > line]
+    others = [x for s in rest for x in lines_of.get(s, ()) if x > line]
+    return bool(own and others) and max(own) < min(others)

@@ -362,8 +362,10 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
         header = [_split_header_line(h, catalog, header) for h in header]
-        if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
-            slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
+        if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
+            # too few rows to lay out on their own, or every amount standing right under
+            # the previous page's value columns (a PDF page keeps its columns in place)
+            slots = _shifted(slots_hint, seg.body)
         else:
             numbers = next(
                 ([w for w in h.words if _is_column_number(w.text)] for h in seg.header if is_column_numbers(h)), None
@@ -398,6 +400,7 @@ def _read_segments(
     prev_mapping: dict[int, int] = {}
     for k, seg in enumerate(segments):
         slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog)
+        reused = prev_slots is not None and not raw.grid and not seg.header and _fits(prev_slots, seg.body)
         if not hcols and not rows:
             continue
         prev_slots = slots
@@ -407,7 +410,7 @@ def _read_segments(
             continue
         if raw.grid or any(h.leaf for h in hcols):
             mapping = _match_columns(g_hcols, hcols)
-        elif len(seg.body) <= _SHORT_PAGE and len(slots) == len(prev_hcols):
+        elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
         else:
             # pdftotext shifts or squeezes the page: take the alignment whose rows add up
@@ -431,6 +434,19 @@ def _read_segments(
 
 
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
+
+
+def _fits(slots: list[Slot], body: list[Line]) -> bool:
+    """Every amount of a header-less page ends where a value column of the previous page
+    ends (within pdftotext's drift), and the page has at least two value columns' worth
+    of amounts: the page continues those columns unmoved."""
+    from .grid import _JITTER, is_value
+
+    rights = [s.x1 for s in slots if s.numeric]
+    edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
+    if len(rights) < 2 or len(edges) < 2:
+        return False
+    return all(any(abs(e - r) <= _JITTER for r in rights) for e in edges)
 
 
 def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
