@@ -293,6 +293,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             stacked = any(_overlap(w.x0, w.x1, e.x0, e.x1) > 0 for e in extra)
             if stacked or w.x0 - left_edge < slots[band].x0 - w.x1:
                 band = None
+        if band is not None and slots[band].numeric and band in own_line and li < own_line[band] - 1:
+            continue  # a group header high above the column's own header: neither widens nor adds a column
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -575,14 +577,14 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                 # or lines of one cell pushed a line apart by a vertically centred cell
                 # beside them (其中：专项资 / 金列入部门预, 一般公共预算 / 资金 beside 小计)
                 adjacent = top.line - c.line <= 1 or (
-                    top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
+                    geometric and top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
                 )
                 if known_joined or (adjacent and not known_lower and not _known(squash(c.text), catalog)):
                     leaf_cells.insert(0, c)
                 else:
                     break
             # three or more pieces that together make a known name (国有资本 / 经营预算 / 财政拨款)
-            for k in range(len(singles) - 2):
+            for k in range(len(singles) - 2 if geometric else 0):
                 pieces = singles[k:]
                 if k < len(singles) - len(leaf_cells) and squash("".join(x.text for x in pieces)) in catalog.roles_exact and all(
                     b.line - a.line <= 2 for a, b in zip(pieces, pieces[1:])
@@ -633,6 +635,11 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         if c.first == c.last:
             centre[c.first] = c.center
     label_slot = [bool(sl.text and not sl.numeric) for sl in slots]
+    if catalog is not None:
+        # a column headed by a key name (单位编码 over codes that read as numbers) is a label column
+        for c in cells:
+            if c.first == c.last and catalog.key_kind(c.text) is not None:
+                label_slot[c.first] = True
     lines_of: dict[int, list[int]] = {}
     for c in cells:
         if c.first == c.last:
@@ -774,15 +781,24 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
         if len(chain) < 2:
             continue
         # best[k] = (cost, splits) with the previous cell's run ending at column k
+        # the chain's outer ends may give up a column or two (合计 left of 本年收入's
+        # columns), at a price, when that centres the groups clearly better
         first = chain[0]
         best: dict[int, tuple[float, list[int]]] = {}
+        starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
-            best[k] = (_off_centre(first, first.first, k, centre, label_slot), [k])
+            options = [
+                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first), a)
+                for a in starts if a <= k
+            ]
+            cost, a = min(options)
+            best[k] = (cost, [k], a)
         for i in range(1, len(chain)):
             c = chain[i]
             nxt: dict[int, tuple[float, list[int]]] = {}
-            ends = range(c.first, c.last + 1) if i < len(chain) - 1 else [c.last]
-            for k, (cost, splits) in best.items():
+            last = i == len(chain) - 1
+            ends = range(c.first, c.last + 1) if not last else range(max(c.first, c.last - 2), c.last + 1)
+            for k, (cost, splits, a0) in best.items():
                 a = k + 1
                 if a < c.first - 1 or a > c.last:
                     continue  # a gap or no column left for this cell
@@ -791,18 +807,22 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
                     if e < a:
                         continue
                     total = cost + _off_centre(c, a, e, centre, label_slot)
+                    if last:
+                        total += _TRIM_COST * (c.last - e)
                     if e not in nxt or total < nxt[e][0]:
-                        nxt[e] = (total, splits + [e])
+                        nxt[e] = (total, splits + [e], a0)
             best = nxt
             if not best:
                 break
         if not best:
             continue
-        _, splits = min(best.values(), key=lambda t: t[0])
+        _, splits, a0 = min(best.values(), key=lambda t: t[0])
         for i, c in enumerate(chain):
-            if i:
-                c.first = max(c.first, splits[i - 1] + 1)
+            c.first = max(c.first, splits[i - 1] + 1) if i else a0
             c.last = splits[i]
+
+
+_TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
 
 
 def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
