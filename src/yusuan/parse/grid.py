@@ -263,7 +263,12 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
-        band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
+        band = inside[0] if inside else None
+        if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
+            # bands overlap by the amounts' drift: a word wholly right of a value column's
+            # right-aligned amounts stands in the next column's cell, not in this one
+            band = inside[1]
         numbered = False  # the 栏次 line puts the word over this column's own number
         if band is not None and band in own_number:
             under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
@@ -755,8 +760,13 @@ def _widen_one(
                 continue
             if any(label_slot[x] for x in range(a + 1, b + 1)):
                 continue  # a group never spans a label column except as its first column
-            if lines_of is not None and b > a and (
-                _beside(a, range(a + 1, b + 1), c.line, lines_of) or _beside(b, range(a, b), c.line, lines_of)
+            ea, eb = a, b  # the run's edges, label columns at its ends aside
+            while ea < eb and label_slot[ea]:
+                ea += 1
+            while eb > ea and label_slot[eb]:
+                eb -= 1
+            if lines_of is not None and eb > ea and (
+                _beside(ea, range(ea + 1, eb + 1), c.line, lines_of) or _beside(eb, range(ea, eb), c.line, lines_of)
             ):
                 continue
             mid = (centre[a] + centre[b]) / 2

@@ -438,15 +438,26 @@ _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page'
 
 def _fits(slots: list[Slot], body: list[Line]) -> bool:
     """Every amount of a header-less page ends where a value column of the previous page
-    ends (within pdftotext's drift), and the page has at least two value columns' worth
-    of amounts: the page continues those columns unmoved."""
+    ends (within pdftotext's drift), every other word stands inside one of its columns
+    (not run on into the next), and the page has at least two value columns' worth of
+    amounts: the page continues those columns unmoved."""
     from .grid import _JITTER, is_value
 
     rights = [s.x1 for s in slots if s.numeric]
     edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
     if len(rights) < 2 or len(edges) < 2:
         return False
-    return all(any(abs(e - r) <= _JITTER for r in rights) for e in edges)
+    if not all(any(abs(e - r) <= _JITTER for r in rights) for e in edges):
+        return False
+    ordered = sorted(slots, key=lambda s: s.x0)
+    for ln in body:
+        for w in ln.words:
+            if is_value(w.text):
+                continue
+            k = next((k for k, s in enumerate(ordered) if s.x0 - _JITTER <= w.x0 <= s.x1), None)
+            if k is None or (k + 1 < len(ordered) and w.x1 > ordered[k + 1].x0):
+                return False  # a text the previous page's columns do not hold (cells run together)
+    return True
 
 
 def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
