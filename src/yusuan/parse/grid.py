@@ -591,7 +591,7 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
             # three or more pieces that together make a known name (国有资本 / 经营预算 / 财政拨款)
             for k in range(len(singles) - 2 if geometric else 0):
                 pieces = singles[k:]
-                if k < len(singles) - len(leaf_cells) and squash("".join(x.text for x in pieces)) in catalog.roles_exact and all(
+                if k < len(singles) - len(leaf_cells) and _wrapped_name(pieces, catalog) and all(
                     b.line - a.line <= 2 for a, b in zip(pieces, pieces[1:])
                 ):
                     leaf_cells = list(pieces)
@@ -609,6 +609,17 @@ def _known(text: str, catalog: Catalog) -> bool:
     """A header name the catalogue knows exactly (patterns are too loose to join words)."""
     t = squash(text)
     return t in catalog.roles_exact or catalog.key_kind(t) is not None
+
+
+def _wrapped_name(pieces: list[HeaderCell], catalog: Catalog) -> bool:
+    """Three or more header pieces stacked in one column that together make a column name
+    (exactly, or by pattern when no piece names anything on its own: 因公 / 出国 / （境 / ）)."""
+    joined = squash("".join(o.text for o in pieces))
+    if joined in catalog.roles_exact:
+        return True
+    if any(_known(o.text, catalog) or catalog.plain_role(o.text) for o in pieces):
+        return False
+    return catalog.plain_role(joined) is not None
 
 
 def _same_extent(a: HeaderCell, b: HeaderCell) -> bool:
@@ -739,7 +750,7 @@ def _widen_one(
         at = column.index(c) if c in column else -1
         for i in range(at + 1) if at >= 0 else ():
             for j in range(max(at, i + 2), len(column)):
-                if j - i >= 2 and squash("".join(o.text for o in column[i : j + 1])) in catalog.roles_exact:
+                if j - i >= 2 and _wrapped_name(column[i : j + 1], catalog):
                     return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
