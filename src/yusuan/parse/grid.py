@@ -507,9 +507,11 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
             x0, x1 = w.x0, w.x1
             hit = [i for i, c in centres if x0 <= c <= x1]
             if len(hit) <= 1:
-                # overlaps; a tie goes to the narrower slot (the word's own empty column
-                # rather than a value column widened by a header absorbed into it)
-                over = [(min(x1, s1) - max(x0, s0), s0 - s1, i) for i, s0, s1 in spans]
+                # overlaps; a tie goes to the word's own empty column (rather than a value
+                # column widened by a header absorbed into it), else to the right
+                over = [
+                    (min(x1, s1) - max(x0, s0), _own_empty(slots[i], x0, x1), i) for i, s0, s1 in spans
+                ]
                 best = max(over, default=(0, 0, None))
                 hit = [best[2]] if best[0] > 0 else hit
             if not hit:
@@ -518,6 +520,11 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                     hit = [best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
     return _merge_same_slot_words(cells)
+
+
+def _own_empty(s: Slot, x0: float, x1: float) -> int:
+    """1 for an empty column made of this very header word."""
+    return int(not s.numeric and not s.text and abs(s.x0 - x0) < 0.01 and abs(s.x1 - x1) < 0.01)
 
 
 def header_cells_grid(header: list[Line], nslots: int) -> list[HeaderCell]:
