@@ -276,6 +276,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                 band = None  # over the number of a column that is empty in this table
             numbered = own_number.get(band) in under
         mine = owners.get(band, []) if band is not None and not numbered and slots[band].numeric else []
+        if mine and any(0 < li - ol <= 2 and 0 <= w.x0 - o.x1 <= 1.0 for ol, o in mine):
+            mine = []  # the column's own header wrapped onto a lower line (预算单位代 / 码)
         if mine and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for _, o in mine):
             # a value column with its own header already: a word in its band (which reaches
             # back over empty columns) that does not stack with that header is not its header
