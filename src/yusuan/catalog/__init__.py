@@ -103,6 +103,9 @@ class Catalog:
         self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
         self.group_prefixes = tuple((k, tuple(v)) for k, v in columns["group_prefixes"].items())
         self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
+        self.group_members: dict[str, frozenset[str]] = {
+            k: frozenset(v) for k, v in (columns.get("group_members") or {}).items()
+        }
         self.header_words = frozenset(columns["header_words"])
         self.row_concepts = {
             group: tuple((concept, re.compile(p)) for concept, p in entries) for group, entries in rows.items()
@@ -193,8 +196,11 @@ class Catalog:
         if role is None:
             return None
         groups = [clean_header(p) for p in path[:-1]]
-        if role == "subtotal" and groups:
-            parent = self._plain_role(groups[-1])
+        # the group a 小计 sums: the nearest one above it, passing over a 其中 (a part of
+        # that group printed beside its 小计, 其中：专项资金 over 列入部门预算的项目)
+        owner = [g for g in groups if not g.startswith("其中")]
+        if role == "subtotal" and owner:
+            parent = self._plain_role(owner[-1])
             if parent in self.subtotal_groups:
                 role = parent
         for prefix, words in self.group_prefixes:
@@ -203,6 +209,10 @@ class Catalog:
                     return role
                 return f"{prefix}.{role}"
         return role
+
+    def plain_role(self, header: str) -> str | None:
+        """The role of a header text on its own (no group path)."""
+        return self._plain_role(header)
 
     def _plain_role(self, header: str) -> str | None:
         h = clean_header(header)

@@ -29,6 +29,7 @@ class Slot:
     x1: float
     numeric: int = 0  # data words that are amounts
     text: int = 0  # data words that are not
+    digits: bool = False  # a text column made only of code-like numbers (50000 in a 元 table)
 
     @property
     def center(self) -> float:
@@ -42,6 +43,8 @@ class HeaderCell:
     first: int  # first slot
     last: int  # last slot
     center: float = 0.0
+    x0: float = 0.0  # the word's extent (geometric layouts)
+    x1: float = 0.0
 
 
 @dataclass(slots=True)
@@ -71,7 +74,7 @@ def is_value(text: str) -> bool:
     return t in _DASHES or is_amount(t) or (t.endswith("%") and is_amount(t[:-1]))
 
 
-def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
+def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Column slots of a space-aligned or PDF table.
 
     Value columns are clusters of right edges (amounts are right-aligned; pdftotext lets
@@ -113,9 +116,9 @@ def geometric_slots(data: list[Line], header: list[Line]) -> list[Slot]:
         nxt = min([g[0].x0 for g in merged[k + 1 :]] + [v.x0 for v in slots if v.x0 > x0], default=None)
         if nxt is not None:
             x1 = min(x1, nxt - 1)
-        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp)))
+        text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
-    return _empty_columns(slots, header)
+    return _empty_columns(slots, header, numbers)
 
 
 def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:
@@ -136,6 +139,8 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
     kept_texts: list[Slot] = []
     for s in texts:
         inside = any(o.x0 - _JITTER <= s.x0 and s.x1 <= o.x1 + _JITTER for o in kept_values)
+        if s.digits and any(o.x0 - _JITTER <= s.x0 and abs(s.x1 - o.x1) <= _JITTER for o in kept_values):
+            continue  # round amounts that read like codes (35000), right-aligned with the amounts
         if inside or (s.x0 > first_value and s.text <= stray):
             headed = any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 for w in hwords)
             if inside and (not headed or s.text <= stray):
@@ -148,6 +153,7 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             and s.text <= stray
             and prev.text > s.text
             and not any(prev.x0 < v.x0 < s.x0 for v in kept_values)
+            and not _own_header(s, prev, hwords)
         ):
             # a centred label (收入总计, 合计) in a label column: not a column of its own
             prev.x1 = max(prev.x1, s.x1)
@@ -155,6 +161,17 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             continue
         kept_texts.append(s)
     return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))
+
+
+def _own_header(s: Slot, prev: Slot, hwords: list[Word]) -> bool:
+    """A header word stands over ``s`` and over nothing of ``prev``: ``s`` is a column of
+    its own (a short page of 政府经济科目编码 beside 部门经济科目名称), not a centred label."""
+    if s.text * 2 < prev.text:
+        return False  # a few words beside a full column: centred labels after all
+    return any(
+        _overlap(w.x0, w.x1, s.x0, s.x1) > 0 and _overlap(w.x0, w.x1, prev.x0, prev.x1) <= 0 and w.x0 >= prev.x0
+        for w in hwords
+    )
 
 
 def _value_clusters(values: list[Word], data: list[Line]) -> list[list[Word]]:
@@ -194,7 +211,7 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     for i, s in enumerate(slots):
         if s.numeric:
             # right-aligned amounts: the cell reaches back to the previous column
-            left = slots[i - 1].x1 if i else s.x0 - 6
+            left = slots[i - 1].x1 if i else min(s.x0 - 6, s.x1 - 12)  # a first value column's cell reaches left
             right = s.x1 + _JITTER
         else:
             left = (slots[i - 1].x1 + s.x0) / 2 if i else s.x0 - 6
@@ -203,27 +220,88 @@ def _bands(slots: list[Slot]) -> list[tuple[float, float]]:
     return out
 
 
-def _empty_columns(slots: list[Slot], header: list[Line]) -> list[Slot]:
+def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Header words over no data: a word standing in a column's band belongs to it (unless
     that column already has its own word on that line); others make empty columns (words
-    overlapping across lines are one column)."""
+    overlapping across lines are one column).
+
+    With a 栏次 line (``numbers``: every column numbered, empty ones too), a word standing
+    over another column's number than the amount column's own heads that other column, and
+    one standing over the column's own number heads the column (the numbers outweigh the
+    word-geometry rules below for a word left of the header over the amounts)."""
     if not header:
         return slots
     bands = _bands(slots)
+    own_number: dict[int, Word] = {}
+    if numbers:
+        for i, s in enumerate(slots):
+            if not s.numeric:
+                continue
+            inside = [n for n in numbers if bands[i][0] < n.center <= bands[i][1]]
+            if inside:
+                own_number[i] = min(inside, key=lambda n: abs(n.center - s.center))
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
+    owners: dict[int, list[tuple[int, Word]]] = {}  # header words standing over each slot
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
+    own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
+    own_line: dict[int, int] = {}  # and its header line
     for li, ln in enumerate(header):
         for w in ln.words:
             x0, x1 = w.x0, w.x1
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
             for i in hit:
                 owned[(li, i)] = True
+                s = slots[i]
+                if len(hit) == 1 and s.x0 - (s.x1 - s.x0) <= x0 and x1 <= s.x1 + _JITTER:
+                    # a header standing over the amounts themselves (not a wider group header)
+                    own_left[i] = min(own_left.get(i, x0), x0)
+                    own_line[i] = min(own_line.get(i, li), li)
+                if bands[i][0] < w.x0 and w.x1 <= bands[i][1]:  # within its cell: not a group header over it
+                    owners.setdefault(i, []).append((li, w))
             if not hit:
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
-        band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+        inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
+        band = inside[0] if inside else None
+        if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
+            # bands overlap by the amounts' drift: a word wholly right of a value column's
+            # right-aligned amounts stands in the next column's cell, not in this one
+            band = inside[1]
+        numbered = False  # the 栏次 line puts the word over this column's own number
+        if band is not None and band in own_number:
+            under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
+            if under and own_number[band] not in under:
+                band = None  # over the number of a column that is empty in this table
+            numbered = own_number.get(band) in under
+        mine = owners.get(band, []) if band is not None and not numbered and slots[band].numeric else []
+        if mine and any(0 < li - ol <= 2 and 0 <= w.x0 - o.x1 <= 1.0 for ol, o in mine):
+            mine = []  # the column's own header wrapped onto a lower line (预算单位代 / 码)
+        if mine and not any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for _, o in mine):
+            # a value column with its own header already: a word in its band (which reaches
+            # back over empty columns) that does not stack with that header is not its header
+            straddled = sum(1 for ln in header[li + 1 :] for o in ln.words if _overlap(w.x0, w.x1, o.x0, o.x1) > 0)
+            if all(li < ol for ol, _ in mine) and straddled >= 2:
+                continue  # above it, over two headers of the line below: a group header (本年收入 over sparse data)
+            band = None  # the header of an empty column (小计 of 公务用车, 事业单位经营收 / 入)
+        if (
+            band is not None and not numbered and slots[band].numeric and band in own_left
+            and 0 <= own_left[band] - w.x1 <= 4 and li >= own_line[band] - 1
+        ):
+            band = None  # just left of the header over the amounts, at its level: an empty column beside it
+        if (
+            band is not None and band and not numbered and slots[band].numeric and w.x1 < slots[band].x0
+            and band in own_line and li >= own_line[band] - 1
+        ):
+            # right-aligned amounts claim the band back to the previous column; a word
+            # standing nearer that column than the amounts heads an empty column between
+            left_edge = max([slots[band - 1].x1] + [e.x1 for e in extra if e.x1 <= w.x0])
+            stacked = any(_overlap(w.x0, w.x1, e.x0, e.x1) > 0 for e in extra)
+            if stacked or w.x0 - left_edge < slots[band].x0 - w.x1:
+                band = None
+        if band is not None and slots[band].numeric and band in own_line and li < own_line[band] - 1:
+            continue  # a group header high above the column's own header: neither widens nor adds a column
         if band is not None and not owned.get((li, band)):
             s = slots[band]
             s.x0, s.x1 = min(s.x0, w.x0), max(s.x1, w.x1) if not s.numeric else s.x1
@@ -431,15 +509,24 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
             x0, x1 = w.x0, w.x1
             hit = [i for i, c in centres if x0 <= c <= x1]
             if len(hit) <= 1:
-                over = [(min(x1, s1) - max(x0, s0), i) for i, s0, s1 in spans]  # overlaps
-                best = max(over, default=(0, None))
-                hit = [best[1]] if best[0] > 0 else hit
+                # overlaps; a tie goes to the word's own empty column (rather than a value
+                # column widened by a header absorbed into it), else to the right
+                over = [
+                    (min(x1, s1) - max(x0, s0), _own_empty(slots[i], x0, x1), i) for i, s0, s1 in spans
+                ]
+                best = max(over, default=(0, 0, None))
+                hit = [best[2]] if best[0] > 0 else hit
             if not hit:
                 hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
                 if hit[0] is None:
                     hit = [best_slot(w, slots)]
-            cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center))
+            cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
     return _merge_same_slot_words(cells)
+
+
+def _own_empty(s: Slot, x0: float, x1: float) -> int:
+    """1 for an empty column made of this very header word."""
+    return int(not s.numeric and not s.text and abs(s.x0 - x0) < 0.01 and abs(s.x1 - x1) < 0.01)
 
 
 def header_cells_grid(header: list[Line], nslots: int) -> list[HeaderCell]:
@@ -469,6 +556,7 @@ def _merge_same_slot_words(cells: list[HeaderCell]) -> list[HeaderCell]:
             prev = out[-1]
             prev.text = prev.text + c.text
             prev.center = (prev.center + c.center) / 2
+            prev.x1 = c.x1
         else:
             out.append(c)
     return out
@@ -500,10 +588,22 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
                 lower = squash("".join(x.text for x in leaf_cells))
                 known_joined = _known(joined, catalog)
                 known_lower = _known(lower, catalog)
-                adjacent = top.line - c.line <= 1
+                # or lines of one cell pushed a line apart by a vertically centred cell
+                # beside them (其中：专项资 / 金列入部门预, 一般公共预算 / 资金 beside 小计)
+                adjacent = top.line - c.line <= 1 or (
+                    geometric and top.line - c.line == 2 and not any(c.line < x.line < top.line for x in stack)
+                )
                 if known_joined or (adjacent and not known_lower and not _known(squash(c.text), catalog)):
                     leaf_cells.insert(0, c)
                 else:
+                    break
+            # three or more pieces that together make a known name (国有资本 / 经营预算 / 财政拨款)
+            for k in range(len(singles) - 2 if geometric else 0):
+                pieces = singles[k:]
+                if k < len(singles) - len(leaf_cells) and _wrapped_name(pieces, catalog) and all(
+                    b.line - a.line <= 2 for a, b in zip(pieces, pieces[1:])
+                ):
+                    leaf_cells = list(pieces)
                     break
             leaf = "".join(x.text for x in leaf_cells)
             groups = [c.text for c in stack if c not in leaf_cells and c.line < leaf_cells[0].line]
@@ -520,11 +620,35 @@ def _known(text: str, catalog: Catalog) -> bool:
     return t in catalog.roles_exact or catalog.key_kind(t) is not None
 
 
+def _wrapped_name(pieces: list[HeaderCell], catalog: Catalog) -> bool:
+    """Three or more header pieces stacked in one column that together make a column name
+    (exactly, or by pattern when no piece names anything on its own: 因公 / 出国 / （境 / ）)."""
+    joined = squash("".join(o.text for o in pieces))
+    if joined in catalog.roles_exact:
+        return True
+    if any(_known(o.text, catalog) or catalog.plain_role(o.text) for o in pieces):
+        return False
+    return catalog.plain_role(joined) is not None
+
+
+def _same_extent(a: HeaderCell, b: HeaderCell) -> bool:
+    """Two header words of several characters with the same left and right edges: lines of
+    one cell whose text wrapped at the cell's width (a group header is centred over
+    columns wider than itself, never flush with a single column's word)."""
+    wide = a.x1 - a.x0 >= 5.5 and b.x1 - b.x0 >= 5.5
+    return wide and abs(a.x0 - b.x0) <= 0.6 and abs(a.x1 - b.x1) <= 0.6
+
+
 def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catalog: Catalog | None = None) -> list[HeaderCell]:
     """A header centred over several columns spans the widest run centred under it.
 
     Candidate columns are those with a header cell on a lower line; the run may not
-    reach into a column claimed by another cell of the same line.
+    reach into a column claimed by another cell of the same line.  Lines are widened top
+    down: a group stays inside the group above it, two groups of one line never share a
+    column (a column between them goes to the nearer one), and a group whose header names
+    a figure with parts (公务用车购置及运行维护费) spans only columns of those parts; a
+    column whose own header stands above all the others' (合计 in a cell spanning the
+    header rows) is beside a group at its edge, not under it.
     """
     lower_lines: dict[int, int] = {}
     for c in cells:
@@ -536,41 +660,215 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         if c.first == c.last:
             centre[c.first] = c.center
     label_slot = [bool(sl.text and not sl.numeric) for sl in slots]
+    if catalog is not None:
+        # a column headed by a key name (单位编码 over codes that read as numbers) is a label column
+        for c in cells:
+            if c.first == c.last and catalog.key_kind(c.text) is not None:
+                label_slot[c.first] = True
+    lines_of: dict[int, list[int]] = {}
+    for c in cells:
+        if c.first == c.last:
+            lines_of.setdefault(c.first, []).append(c.line)
     by_line: dict[int, list[HeaderCell]] = {}
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
-    out = []
-    for c in cells:
-        blocked = set()
-        for o in by_line[c.line]:
-            if o is not c:
-                blocked.update(range(o.first, o.last + 1))
-        cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
-        if not cand or not any(c.first <= s <= c.last for s in cand):
-            out.append(c)
-            continue
-        if c.first == c.last and catalog is not None:
-            below = [o.text for o in cells if o.first == o.last == c.first and o.line > c.line]
-            if below and _known(c.text + below[0], catalog) and not _known(below[0], catalog):
-                out.append(c)  # a wrapped header (事业单位 / 经营收入), not a group
-                continue
-        best = (c.first, c.last)
-        best_w = 0.0
-        in_cand = set(cand)
-        # contiguous runs of candidates containing the cell's own slots, centred under it
-        for a in cand:
-            if a > c.first:
+    leaf_role = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
+    widened: dict[int, HeaderCell] = {}  # id(cell) → its widened cell
+    for li in sorted(by_line):
+        line_cells = by_line[li]
+        for c in line_cells:
+            w = _widen_one(
+                c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog, lines_of
+            )
+            widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
+    return [widened[id(c)] for c in cells]
+
+
+def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
+    """Each column's role read from its single-column header words (wrapped pieces joined,
+    top to bottom; the lowest piece alone when the joined text names nothing).  Wrapped
+    pieces stand on adjacent lines (two apart at most, around a vertically centred
+    neighbour): a word further up is a group header not yet widened, not a piece."""
+    pieces: list[list[HeaderCell]] = [[] for _ in range(n)]
+    for c in sorted(cells, key=lambda c: c.line):
+        if c.first == c.last:
+            ps = pieces[c.first]
+            if ps and c.line - ps[-1].line > 2:
+                ps.clear()
+            ps.append(c)
+    out: list[str | None] = []
+    for ps in pieces:
+        role = None
+        for k in range(len(ps)):
+            role = catalog.plain_role("".join(p.text for p in ps[k:]))
+            if role is not None:
                 break
-            for b in reversed(cand):
-                if b < c.last:
-                    break
-                if any(x not in in_cand for x in range(a, b + 1)):
-                    continue
-                if any(label_slot[x] for x in range(a + 1, b + 1)):
-                    continue  # a group never spans a label column except as its first column
-                mid = (centre[a] + centre[b]) / 2
-                width = centre[b] - centre[a]
-                if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
-                    best, best_w = (a, b), width
-        out.append(HeaderCell(c.text, c.line, best[0], best[1], c.center))
+        out.append(role)
     return out
+
+
+def _widen_one(
+    c: HeaderCell,
+    line_cells: list[HeaderCell],
+    cells: list[HeaderCell],
+    widened: dict[int, HeaderCell],
+    slots: list[Slot],
+    lower_lines: dict[int, int],
+    centre: list[float],
+    label_slot: list[bool],
+    leaf_role: list[str | None],
+    catalog: Catalog | None,
+    lines_of: dict[int, list[int]] | None = None,
+) -> HeaderCell:
+    blocked = set()
+    for o in line_cells:
+        if o is not c:
+            blocked.update(range(o.first, o.last + 1))
+    cand = [s for s in range(len(slots)) if lower_lines.get(s, -1) > c.line and s not in blocked]
+    # inside the nearest group above that stands over this cell's own columns
+    parents = [
+        w for o in cells if o.line < c.line and (w := widened.get(id(o))) is not None
+        and w.first < w.last and w.first <= c.first and c.last <= w.last
+    ]
+    if parents:
+        p = max(parents, key=lambda w: w.line)
+        cand = [s for s in cand if p.first <= s <= p.last]
+    if not cand or not any(c.first <= s <= c.last for s in cand):
+        return c
+    if catalog is not None:
+        members = catalog.group_members.get(catalog.plain_role(c.text) or "")
+        if members and c.first == c.last:
+            below = sorted((o for o in cells if o.first == o.last == c.first and o.line > c.line), key=lambda o: o.line)
+            roles = [catalog.plain_role("".join(o.text for o in below[k:])) for k in range(len(below))]
+            if not any(r in members for r in roles):
+                members = None  # over one column whose own header is no part of it: a wrapped leaf
+        if members:
+            # a figure with parts spans exactly the run of its parts around its own columns
+            ok = {s for s in cand if leaf_role[s] in members or c.first <= s <= c.last}
+            if all(s in ok for s in range(c.first, c.last + 1)):
+                a, b = c.first, c.last
+                while a - 1 in ok and not label_slot[a - 1]:
+                    a -= 1
+                while b + 1 in ok and not label_slot[b + 1]:
+                    b += 1
+                return HeaderCell(c.text, c.line, a, b, c.center, c.x0, c.x1)
+            cand = [s for s in cand if leaf_role[s] is None or leaf_role[s] in members or c.first <= s <= c.last]
+    if c.first == c.last and catalog is not None:
+        column = sorted((o for o in cells if o.first == o.last == c.first), key=lambda o: o.line)
+        at = column.index(c) if c in column else -1
+        for i in range(at + 1) if at >= 0 else ():
+            for j in range(max(at, i + 2), len(column)):
+                if j - i >= 2 and _wrapped_name(column[i : j + 1], catalog):
+                    return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
+        below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
+        if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
+            return c  # a wrapped header (事业单位 / 经营收入), not a group
+        if below and _same_extent(c, below[0]) and catalog.plain_role(c.text) is None and not _known(c.text, catalog):
+            return c  # a cell's text wrapped at its width (其中：专项资 / 金列入部门预)
+    best = (c.first, c.last)
+    best_w = 0.0
+    in_cand = set(cand)
+    # contiguous runs of candidates containing the cell's own slots, centred under it
+    for a in cand:
+        if a > c.first:
+            break
+        for b in reversed(cand):
+            if b < c.last:
+                break
+            if any(x not in in_cand for x in range(a, b + 1)):
+                continue
+            if any(label_slot[x] for x in range(a + 1, b + 1)):
+                continue  # a group never spans a label column except as its first column
+            ea, eb = a, b  # the run's edges, label columns at its ends aside
+            while ea < eb and label_slot[ea]:
+                ea += 1
+            while eb > ea and label_slot[eb]:
+                eb -= 1
+            if lines_of is not None and eb > ea and (
+                _beside(ea, range(ea + 1, eb + 1), c.line, lines_of) or _beside(eb, range(ea, eb), c.line, lines_of)
+            ):
+                continue
+            mid = (centre[a] + centre[b]) / 2
+            width = centre[b] - centre[a]
+            if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
+                best, best_w = (a, b), width
+    return HeaderCell(c.text, c.line, best[0], best[1], c.center, c.x0, c.x1)
+
+
+def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool]) -> None:
+    """Cells of one header line never share a column: a chain of overlapping runs is split
+    where the groups come out best centred under their texts, all together (label
+    columns at a run's ends aside)."""
+    ordered = sorted(line_cells, key=lambda c: c.center)
+    chains: list[list[HeaderCell]] = []
+    for c in ordered:
+        if chains and chains[-1][-1].last >= c.first:
+            chains[-1].append(c)
+        else:
+            chains.append([c])
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        # best[k] = (cost, splits) with the previous cell's run ending at column k
+        # the chain's outer ends may give up a column or two (合计 left of 本年收入's
+        # columns), at a price, when that centres the groups clearly better
+        first = chain[0]
+        best: dict[int, tuple[float, list[int]]] = {}
+        starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
+        for k in range(first.first, first.last + 1):
+            options = [
+                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first), a)
+                for a in starts if a <= k
+            ]
+            cost, a = min(options)
+            best[k] = (cost, [k], a)
+        for i in range(1, len(chain)):
+            c = chain[i]
+            nxt: dict[int, tuple[float, list[int]]] = {}
+            last = i == len(chain) - 1
+            ends = range(c.first, c.last + 1) if not last else range(max(c.first, c.last - 2), c.last + 1)
+            for k, (cost, splits, a0) in best.items():
+                a = k + 1
+                if a < c.first - 1 or a > c.last:
+                    continue  # a gap or no column left for this cell
+                a = max(a, c.first)
+                for e in ends:
+                    if e < a:
+                        continue
+                    total = cost + _off_centre(c, a, e, centre, label_slot)
+                    if last:
+                        total += _TRIM_COST * (c.last - e)
+                    if e not in nxt or total < nxt[e][0]:
+                        nxt[e] = (total, splits + [e], a0)
+            best = nxt
+            if not best:
+                break
+        if not best:
+            continue
+        _, splits, a0 = min(best.values(), key=lambda t: t[0])
+        for i, c in enumerate(chain):
+            c.first = max(c.first, splits[i - 1] + 1) if i else a0
+            c.last = splits[i]
+
+
+_TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
+
+
+def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
+    """How far the run of columns ``a``..``b`` (label columns at its ends left out) is
+    centred off the cell's text."""
+    while a < b and label_slot[a]:
+        a += 1
+    while b > a and label_slot[b]:
+        b -= 1
+    return abs((centre[a] + centre[b]) / 2 - c.center)
+
+
+def _beside(edge: int, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
+    """A column at the edge of a run whose own header stands above every header of the
+    other columns (合计 centred in a cell spanning all header rows, left of 本年收入 over
+    小计 …) stands beside the group, not under it."""
+    own = [x for x in lines_of.get(edge, ()) if x > line]
+    others = [x for s in rest for x in lines_of.get(s, ()) if x > line]
+    return bool(own and others) and max(own) < min(others)

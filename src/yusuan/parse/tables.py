@@ -71,6 +71,9 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
         if spec is not None:
+            prev = raw.lines[titles[-1][0]] if titles else None
+            if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
+                continue  # the title printed again on a continuation page: the same table goes on
             titles.append((i, spec))
     regions: list[Region] = []
     for k, (i, spec) in enumerate(titles):
@@ -96,6 +99,8 @@ def is_column_numbers(line: Line) -> bool:
         return False
     if squash(ws[0].text) in _COL_NUMBER_WORDS:
         return True
+    if len(ws) > 1 and len(ws[0].text) == 1 and squash(ws[0].text + ws[1].text) in _COL_NUMBER_WORDS:
+        return True  # letter-spaced 栏   次
     if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
         return False
     vals = [int(w.text) for w in ws]
@@ -179,6 +184,14 @@ def build_table(
         if ln.is_blank:
             continue
         j = ln.joined
+        if j == region.title.joined and ln.page != region.title.page:
+            # the title printed again on a continuation page: its full header follows
+            page = ln.page
+            if state != "header":
+                if seg.body:
+                    new_segment()
+                state = "header"
+            continue
         u = unit_from_text(j)
         if u is not None:
             amount_unit = amount_unit or u
@@ -348,11 +361,16 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         hcols = resolve_columns(cells, slots, catalog, geometric=False)
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
-        header = [_split_header_line(h, catalog) for h in header]
-        if slots_hint is not None and not header and len(seg.body) <= _SHORT_PAGE:
-            slots = _shifted(slots_hint, seg.body)  # too few rows to lay out on their own
+        header = [_split_header_line(h, catalog, header) for h in header]
+        if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
+            # too few rows to lay out on their own, or every amount standing right under
+            # the previous page's value columns (a PDF page keeps its columns in place)
+            slots = _shifted(slots_hint, seg.body)
         else:
-            slots = geometric_slots(seg.body, header)
+            numbers = next(
+                ([w for w in h.words if _is_column_number(w.text)] for h in seg.header if is_column_numbers(h)), None
+            )
+            slots = geometric_slots(seg.body, header, numbers)
         if len(slots) > MAX_COLUMNS:
             return [], [], [], {}
         if not slots:
@@ -382,6 +400,7 @@ def _read_segments(
     prev_mapping: dict[int, int] = {}
     for k, seg in enumerate(segments):
         slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog)
+        reused = prev_slots is not None and not raw.grid and not seg.header and _fits(prev_slots, seg.body)
         if not hcols and not rows:
             continue
         prev_slots = slots
@@ -391,7 +410,7 @@ def _read_segments(
             continue
         if raw.grid or any(h.leaf for h in hcols):
             mapping = _match_columns(g_hcols, hcols)
-        elif len(seg.body) <= _SHORT_PAGE and len(slots) == len(prev_hcols):
+        elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
         else:
             # pdftotext shifts or squeezes the page: take the alignment whose rows add up
@@ -415,6 +434,30 @@ def _read_segments(
 
 
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
+
+
+def _fits(slots: list[Slot], body: list[Line]) -> bool:
+    """Every amount of a header-less page ends where a value column of the previous page
+    ends (within pdftotext's drift), every other word stands inside one of its columns
+    (not run on into the next), and the page has at least two value columns' worth of
+    amounts: the page continues those columns unmoved."""
+    from .grid import _JITTER, is_value
+
+    rights = [s.x1 for s in slots if s.numeric]
+    edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
+    if len(rights) < 2 or len(edges) < 2:
+        return False
+    if not all(any(abs(e - r) <= _JITTER for r in rights) for e in edges):
+        return False
+    ordered = sorted(slots, key=lambda s: s.x0)
+    for ln in body:
+        for w in ln.words:
+            if is_value(w.text):
+                continue
+            k = next((k for k, s in enumerate(ordered) if s.x0 - _JITTER <= w.x0 <= s.x1), None)
+            if k is None or (k + 1 < len(ordered) and w.x1 > ordered[k + 1].x0):
+                return False  # a text the previous page's columns do not hold (cells run together)
+    return True
 
 
 def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
@@ -607,10 +650,14 @@ def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[
     return mapping
 
 
-def _split_header_line(line: Line, catalog: Catalog) -> Line:
+def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) -> Line:
     """Header cells that pdftotext left one space apart (``一般公共预算 政府性基金预``):
     Chinese text has no spaces, so a single space between two Chinese characters in a
-    header line separates two cells."""
+    header line separates two cells.
+
+    Single characters a few cells apart are one letter-spaced word (``合      计``) unless
+    another header line has two different words standing over them: then they are the
+    last characters of two wrapped cells (``上年结`` / ``转`` beside ``上年实户资金余`` / ``额``)."""
     words: list[Word] = []
     for w in line.words:
         if " " not in w.text:
@@ -633,11 +680,28 @@ def _split_header_line(line: Line, catalog: Catalog) -> Line:
             and not (w.text in _CODE_LEVELS and prev.text[-1] in _CODE_LEVELS)
             and (len(prev.text) == 1 or prev.text.endswith(tuple(_SPACED_TAILS)))
             and w.x0 - prev.x1 <= 8
+            and not _under_two_cells(prev, w, line, header)
         ):
             joined[-1] = Word(prev.text + w.text, prev.x0, w.x1)
+        elif prev is not None and _YEAR_RE.fullmatch(prev.text) and w.text.startswith("年") and w.x0 - prev.x1 <= 1.5:
+            # 2026 年基本支出: the year and its header are one cell (the PDF splits them)
+            joined[-1] = Word(f"{prev.text} {w.text}", prev.x0, w.x1)
         else:
             joined.append(w)
     return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
+
+
+def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
+    """A header line above has one word over ``a`` and a different word over ``b`` (words
+    of several characters: the heads of wrapped cells, not letter-spaced ones)."""
+    for other in header:
+        if other is line:
+            break
+        over_a = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
+        over_b = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
+        if over_a and over_b and not set(over_a) & set(over_b):
+            return True
+    return False
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -665,6 +729,8 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
             seqs += q
         if kind is None and hc.leaf and catalog.column_role(hc.leaf, hc.path):
             kind = "value"
+        if kind is None and _numbers_lines(vals):
+            kind = "seq"  # 行次 1 2 3 … whatever header pdftotext put over it
         if kind is None:
             if vals and texts / n > 0.5:
                 kind = "label"
@@ -681,7 +747,31 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
             kind = "code"
         kinds.append(kind)
+    for i, k in enumerate(kinds):
+        # the 行次 header drifted onto the next column (``行次金额``): give it back
+        if k == "seq" and not hcols[i].leaf and i + 1 < len(hcols):
+            nxt = hcols[i + 1]
+            leaf = squash(nxt.leaf)
+            for w in sorted(_COL_NUMBER_WORDS | {"序号"}, key=len, reverse=True):
+                rest = leaf[len(w) :]
+                if leaf.startswith(w) and rest and (catalog.column_role(rest) or catalog.key_kind(rest)):
+                    hcols[i].leaf, hcols[i].path = w, (*nxt.path[:-1], w)
+                    nxt.leaf, nxt.path = rest, (*nxt.path[:-1], rest)
+                    break
     return kinds
+
+
+def _numbers_lines(vals: list[str]) -> bool:
+    """A column of line numbers (行次): small integers going up by one, row after row."""
+    if len(vals) < 4:
+        return False
+    nums = []
+    for v in vals:
+        t = v.strip()
+        if not (0 < len(t) <= 3 and t.isdecimal()):
+            return False
+        nums.append(int(t))
+    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -707,7 +797,7 @@ _SIDE_NAMES = (
 def _sides(hcols: list[HeaderColumn], kinds: list[str], mode: str = "true") -> list[str | None]:
     """Multi-sided tables (收入 | 支出): a new side starts at a label column after values."""
     if mode == "false":
-        return [None] * len(kinds)
+        return _repeated_blocks(hcols, kinds)
     if mode == "auto":
         words = {squash(p) for hc in hcols for p in hc.path}
         if not (any(w.startswith("收入") for w in words) and any(w.startswith("支出") for w in words)):
@@ -739,6 +829,74 @@ def _sides(hcols: list[HeaderColumn], kinds: list[str], mode: str = "true") -> l
     return [names[s] for s in side_of]
 
 
+_BLOCK_TOTAL_RE = re.compile(r"(?:合\s*计|总\s*计)$")
+
+
+def _block_total_line(gr: GridRow, kinds: list[str], sides: list[str | None]) -> GridRow:
+    """A block's total printed across blocks (``公用经费合计`` under one block, its amount
+    under the next, which has no row of its own there): the label moves to the block of
+    its amount."""
+    cells = gr.cells
+    blocks = list(dict.fromkeys(s for s in sides if s))
+    slots_of = {b: [i for i, s in enumerate(sides) if s == b] for b in blocks}
+    moved = None
+    for b, nxt in zip(blocks, blocks[1:]):
+        # a block's amount cell is empty and the next block's code, a number too, was
+        # taken for it: the code goes back to its block
+        code_slot = next((i for i in slots_of[nxt] if kinds[i] == "code"), None)
+        last_value = max((i for i in slots_of[b] if kinds[i] == "value"), default=None)
+        if code_slot is None or last_value is None or code_slot in cells or last_value not in cells:
+            continue
+        text = cells[last_value].replace(" ", "")
+        if is_code(text) and not any(ch in text for ch in ",.，"):
+            moved = dict(moved or cells)
+            moved[code_slot] = moved.pop(last_value)
+    if moved is not None:
+        cells = moved
+    for n, b in enumerate(blocks):
+        labels = [i for i in slots_of[b] if kinds[i] == "label" and i in cells]
+        if len(labels) != 1 or not _BLOCK_TOTAL_RE.search(cells[labels[0]].replace(" ", "")):
+            continue
+        if any(i in cells for i in slots_of[b] if kinds[i] == "value"):
+            continue
+        for later in blocks[n + 1 :]:
+            keys = [i for i in slots_of[later] if kinds[i] != "value" and i in cells]
+            vals = [i for i in slots_of[later] if kinds[i] == "value" and i in cells]
+            target = next((i for i in slots_of[later] if kinds[i] == "label"), None)
+            if keys:
+                break
+            if vals and target is not None:
+                moved = dict(cells)
+                moved[target] = moved.pop(labels[0])
+                break
+        if moved is not None:
+            break
+    return GridRow(gr.line, moved) if moved is not None else gr
+
+
+def _repeated_blocks(hcols: list[HeaderColumn], kinds: list[str]) -> list[str | None]:
+    """A table printed as blocks side by side, each with the same columns (the central
+    决算 基本支出表: 科目代码 科目名称 决算数 | 科目代码 科目名称 决算数 | …): each block is a
+    side of its own (``part1``, ``part2`` …), so that a line holds one row per block."""
+    none: list[str | None] = [None] * len(kinds)
+    starts = [
+        i for i, k in enumerate(kinds)
+        if k in ("code", "label") and (i == 0 or kinds[i - 1] == "value")
+    ]
+    if len(starts) < 2 or starts[0] != next((i for i, k in enumerate(kinds) if k != "seq"), 0):
+        return none
+    bounds = list(zip(starts, starts[1:] + [len(kinds)]))
+    shapes = [tuple((kinds[i], clean_header(hcols[i].leaf)) for i in range(a, b)) for a, b in bounds]
+    first = shapes[0]
+    if any(sh != first for sh in shapes[1:]) or "value" not in {k for k, _ in first} or not all(h for _, h in first):
+        return none
+    out = list(none)
+    for n, (a, b) in enumerate(bounds):
+        for i in range(a, b):
+            out[i] = f"part{n + 1}"
+    return out
+
+
 @dataclass
 class _RowBuf:
     seq: str | None = None
@@ -757,6 +915,25 @@ class _RowBuf:
         return bool(self.seq or self.code or self.label or self.code_parts or self.unit_code)
 
 
+_YEAR_GROUP_RE = re.compile(r"^((?:19|20)\d\d)年$")
+
+
+def _year_groups(hc: HeaderColumn) -> list[int]:
+    return [int(m.group(1)) for p in hc.path[:-1] if (m := _YEAR_GROUP_RE.match(clean_header(p)))]
+
+
+def _latest_year_group(hcols: list[HeaderColumn], kinds: list[str]) -> int | None:
+    """The latest year when value columns stand under group headers of two or more years
+    (2021年 | 2022年 | 增减变化情况): the earlier years' columns are last year's figures."""
+    years = {y for hc, k in zip(hcols, kinds) if k == "value" for y in _year_groups(hc)}
+    return max(years) if len(years) >= 2 else None
+
+
+def _earlier_year_group(hc: HeaderColumn, latest: int) -> bool:
+    ys = _year_groups(hc)
+    return bool(ys) and max(ys) < latest
+
+
 def _build_rows(
     grid: bool,
     spec: TableSpec,
@@ -773,11 +950,14 @@ def _build_rows(
     columns: list[Column] = []
     col_of: dict[int, Column] = {}
     used: dict[str, int] = {}
+    latest = _latest_year_group(hcols, kinds)
     for hc, kind, side in zip(hcols, kinds, sides):
         if kind != "value":
             continue
         header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = catalog.column_role(hc.leaf, hc.path) if hc.leaf else None
+        if role and "." not in role and latest and _earlier_year_group(hc, latest):
+            role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
         base = role or header
         if side:
             base = f"{side}.{base}"
@@ -798,9 +978,14 @@ def _build_rows(
         )
         col_of[hc.slot] = columns[-1]
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
+    if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
+        grid_rows = [_block_total_line(gr, kinds, sides) for gr in grid_rows]
     # rows, per side
     all_rows: list[Row] = []
-    shared = [i for i, k in enumerate(kinds) if k == "seq"]
+    # a 序号 before the first label numbers the lines of both sides; a 行次 column printed
+    # on each side (决算 收入支出决算总表: 项目 行次 金额 | 项目 行次 金额) belongs to its side
+    first_key = next((i for i, k in enumerate(kinds) if k in ("label", "code", "code_class")), len(kinds))
+    shared = [i for i, k in enumerate(kinds) if k == "seq" and (i < first_key or sides[i] is None)]
     for side in side_names:
         slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
         bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid)

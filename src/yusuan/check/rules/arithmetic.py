@@ -43,9 +43,9 @@ class _Roles:
     """``table.key_for`` and ``_keys`` for one side, from one pass over the columns
     (a table's identities ask about some twenty roles)."""
 
-    def __init__(self, table: Table, side: str | None) -> None:
+    def __init__(self, table: Table, side: str | None, columns=None) -> None:
         self.keys: dict[str, list[str]] = {}
-        for c in table.columns:
+        for c in table.columns if columns is None else columns:
             # side None: any side, as in ``Table.columns_with_role``
             if c.role is not None and (side is None or c.side == side):
                 self.keys.setdefault(c.role, []).append(c.key)
@@ -97,11 +97,27 @@ def check_row_identities(doc, ctx: Context) -> Iterable[Finding]:
         if not table.numeric:
             continue
         for side in _sides(table):
-            yield from _row_identities(table, side, ctx.step(table))
+            for block in _blocks(table, side):
+                yield from _row_identities(table, side, ctx.step(table), block)
 
 
-def _row_identities(table: Table, side: str | None, step: Decimal) -> Iterable[Finding]:
-    roles = _Roles(table, side)
+def _blocks(table: Table, side: str | None) -> list[list | None]:
+    """Column blocks that repeat one set of roles, each from its own 合计 (the 三公 决算
+    table prints 合计 因公出国 … under 预算数 and again under 决算数): each block adds up on
+    its own.  One block (``None``: all columns) when 合计 is printed once."""
+    cols = [c for c in table.columns if side is None or c.side == side]
+    starts = [i for i, c in enumerate(cols) if c.role == "total"]
+    if len(starts) < 2:
+        return [None]
+    blocks = [cols[: starts[1]]] + [cols[a:b] for a, b in zip(starts[1:], starts[2:] + [len(cols)])]
+    shapes = [sorted(c.role for c in b if c.role) for b in blocks]
+    if len(shapes[0]) < 3 or any(sh != shapes[0] for sh in shapes[1:]):
+        return [None]  # not the same columns again
+    return blocks
+
+
+def _row_identities(table: Table, side: str | None, step: Decimal, columns=None) -> Iterable[Finding]:
+    roles = _Roles(table, side, columns)
     total = roles.key_for("total")
     subtotal = roles.key_for("subtotal")
     basic = roles.key_for("basic")

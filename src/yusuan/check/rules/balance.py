@@ -119,7 +119,14 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
                 if f:
                     found.append(f)
     if yt is not None and gt is not None and gt > yt:
-        extra = [r for r, c in zip(rows[yt + 1 : gt], concepts[yt + 1 : gt]) if _level(r.label) == 0 and c != "year_total"]
+        between = list(zip(rows[yt + 1 : gt], concepts[yt + 1 : gt]))
+        # 年初财政拨款结转和结余 followed by its split by fund (一般公共预算财政拨款 …): the
+        # fund lines are part of the carry-over line, not added to it
+        split = any(c in ("carryover", "carryover_general_budget") for _, c in between)
+        extra = [
+            r for r, c in between
+            if _level(r.label) == 0 and c != "year_total" and not (split and c in FUNDS)
+        ]
         extra = [r for r in extra if not _SUB.match(r.label)]
         for key in keys:
             f = _sum(table, grand_total, key, [year_total] + extra, "本年合计与结转结余之和", ctx.step(table))

@@ -106,6 +106,14 @@ def _fig(ctx: Context, table: Table | None, row: Row | None, key: str | None) ->
     return Fig(table, row, key, ctx.step(table))
 
 
+_CARRY_ROLES = ("carryover", "non_fiscal_balance", "prior_account_balance")
+
+
+def _has_carry_columns(table: Table) -> bool:
+    """Income columns that are not this year's income (carried over, balances used)."""
+    return any(c.role and (c.role in _CARRY_ROLES or c.role.startswith("carryover.")) for c in table.columns)
+
+
 def check_cross_tables(doc, ctx: Context) -> Iterable[Finding]:
     """收支总表 ↔ 收入总表 ↔ 支出总表 ↔ 财政拨款收支总表 ↔ 一般公共预算支出表 ↔ 基本支出表 ↔ “三公”."""
     for g in ctx.groups:
@@ -130,14 +138,20 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
             if inc.key_for("subtotal"):
                 yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("subtotal")), "收入总表本年收入应等于收支总表本年收入合计")
                 yield _compare(inc_grand or inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
+            elif inc_grand is not None and _has_carry_columns(inc):
+                # its 合计 adds 上年结转 / 使用非财政拨款结余 / 上年实户资金余额 columns: the 收入总计
+                yield _compare(inc_grand, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表收入总计")
             else:
                 yield _compare(inc_year, _fig(ctx, inc, tr, inc.key_for("total")), "收入总表合计应等于收支总表本年收入合计")
         # class lines
         lines = _class_lines(ctx, ies, "expenditure")
-        codes_of = {id(t): _by_code(t) for t in (exp, inc) if t is not None}
+        # a 决算's income by subject is not its expenditure (年初/年末结转和结余 differ by
+        # subject): only the budget's 收入总表 repeats the expenditure 类 lines
+        by_subject = (exp, inc) if not _is_final(inc) else (exp,)
+        codes_of = {id(t): _by_code(t) for t in by_subject if t is not None}
         for code, line in lines.items():
             a = _fig(ctx, ies, line, ek)
-            for t in (exp, inc):
+            for t in by_subject:
                 if t is None:
                     continue
                 row = codes_of[id(t)].get(code)
@@ -158,8 +172,8 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
                 a = _fig(ctx, ies, _side_line(ctx, ies, "income", concept), ik)
                 b = _fig(ctx, app, _side_line(ctx, app, "income", concept), aik)
                 yield _compare(a, b, "财政拨款收支总表收入应与收支总表一致")
-    # 收入总表 ↔ 支出总表 by code
-    if inc is not None and exp is not None:
+    # 收入总表 ↔ 支出总表 by code (a budget balances subject by subject; final accounts do not)
+    if inc is not None and exp is not None and not _is_final(inc):
         yield from _code_pairs(ctx, inc, exp)
     # 财政拨款收支总表 ↔ 一般公共预算支出表
     if app is not None and gbe is not None:
@@ -223,6 +237,11 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
                     actual=b.value,
                 )
     yield from _three_public(ctx, g)
+
+
+def _is_final(table: Table | None) -> bool:
+    """A final-accounts (决算) table (ids ``final_*``, see ``catalog/tables.yaml``)."""
+    return table is not None and table.id.startswith("final_")
 
 
 def _code_pairs(ctx: Context, inc: Table, exp: Table) -> Iterable[Finding | None]:

@@ -171,7 +171,9 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                     text += " " + r.text
                 else:
                     joined = False
-            elif gap < join_gap and not (a and b):
+            elif gap < join_gap and not (a and b) and not (a and r.text[0] >= _WIDE and _NEW_ROW_RE.match(r.text)):
+                # (an amount touching the next cell's ordinal label, ``16,474.82一、…``,
+                # is two cells: a row label never continues a number)
                 text += r.text
             elif not (a or b):
                 text += " " + r.text
