@@ -742,6 +742,8 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
                 kind = "value"
         elif kind == "label" and vals and amounts / n > 0.8 and texts / n < 0.2:
             kind = "value"  # e.g. 项目 over an amount column
+        elif kind == "label" and vals and texts / n < 0.2 and (amounts + codes) / n > 0.8 and _no_subject_codes(vals, catalog):
+            kind = "value"  # round amounts read back from a spreadsheet (2780000) are no subject codes
         elif kind == "seq" and vals and texts / n > 0.5:
             kind = "label"
         if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
@@ -772,6 +774,12 @@ def _numbers_lines(vals: list[str]) -> bool:
             return False
         nums.append(int(t))
     return all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
+def _no_subject_codes(vals: list[str], catalog: Catalog) -> bool:
+    """Code-like numbers none of which starts with a known 类 (201…, 301…): amounts."""
+    codes = [v.replace(" ", "") for v in vals if is_code(v.replace(" ", ""))]
+    return bool(codes) and not any(catalog.subject(c[:3]) for c in codes)
 
 
 @lru_cache(maxsize=1 << 14)
