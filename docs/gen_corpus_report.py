@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -46,14 +47,28 @@ SHORT = {
 
 
 def _attribution() -> dict[str, list[tuple[str, str, str]]]:
-    """document stem → [(finding, verdict, evidence)]"""
+    """document stem → [(finding, verdict, evidence)]; a line may name several documents of
+    one publisher, ``2023_X_部门预算 / 2024 / 2025`` (the later ones by year)."""
     out: dict[str, list[tuple[str, str, str]]] = collections.defaultdict(list)
     for path in sorted(ATTRIBUTION.glob("*.tsv")):
         with path.open(encoding="utf-8") as fh:
             for row in csv.reader(fh, delimiter="\t"):
-                if len(row) >= 3 and row[0] != "document" and not row[0].startswith("#"):
-                    out[row[0].strip()].append((row[1].strip(), row[2].strip(), row[3].strip() if len(row) > 3 else ""))
+                if len(row) < 3 or row[0] == "document" or row[0].startswith("#"):
+                    continue
+                names = [n.strip() for n in row[0].split(" / ")]
+                first = names[0]
+                for n in names:
+                    stem = first.replace(first[:4], n, 1) if n.isdigit() and len(n) == 4 else n
+                    out[stem].append((row[1].strip(), row[2].strip(), row[3].strip() if len(row) > 3 else ""))
     return out
+
+
+_CODE_TOKEN_RE = re.compile(r"[a-z]+(?:-[a-z]+)+")
+
+
+def _covers(finding: str, code: str) -> bool:
+    """An attribution line names a rule code in full or by its leading words (``fund-split``)."""
+    return any(t == code or code.startswith(t + "-") for t in _CODE_TOKEN_RE.findall(finding))
 
 
 def _verdict(stems: list[str], codes: set[str], lines: dict[str, list[tuple[str, str, str]]]) -> tuple[str, list]:
@@ -61,8 +76,7 @@ def _verdict(stems: list[str], codes: set[str], lines: dict[str, list[tuple[str,
     if not codes:
         return "clean", []
     mine = [ln for s in stems for ln in lines.get(s, [])]
-    covered = {ln[0].split()[0] for ln in mine if ln[0]}
-    if not mine or codes - covered:
+    if not mine or any(not any(_covers(ln[0], c) for ln in mine) for c in codes):
         return "not reviewed", mine
     return ("publisher" if all(ln[1] == "publisher" for ln in mine) else "ours"), mine
 
