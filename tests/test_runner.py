@@ -4,6 +4,7 @@ line per document."""
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ from yusuan import runner
 def _slow_or_greedy(path: Path):
     if path.name.startswith("slow"):
         time.sleep(60)
+    if path.name.startswith("die"):
+        os._exit(3)  # gone at once: the "start" message may never leave the worker
     if path.name.startswith("greedy"):
         b = bytearray(8 * 1024 * 1024 * 1024)  # 8 GiB: over the worker's address-space cap
         return None, f"allocated {len(b)}"
@@ -50,6 +53,18 @@ def test_memory_is_capped_per_document(tmp_path, seed_path, patched):
     outcomes = runner.run([greedy, good], jobs=1, timeout=60, memory_mb=1024)
     assert outcomes[0].result is None and "memory" in outcomes[0].error
     assert outcomes[1].result is not None
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_dying_on_a_document_is_reported_not_waited_for(tmp_path, seed_path, patched):
+    dying = tmp_path / "die.txt"
+    dying.write_text("x", encoding="utf-8")
+    good = tmp_path / "seed.txt"
+    good.write_bytes(seed_path.read_bytes())
+    for _ in range(3):  # the lost "start" is a race: try it a few times
+        outcomes = runner.run([dying, good, dying], jobs=1, timeout=60)
+        assert [o.result is None for o in outcomes] == [True, False, True]
+        assert "stopped the worker" in outcomes[0].error and "exit code 3" in outcomes[2].error
 
 
 def test_report_csv_has_a_line_per_document(tmp_path, seed_path):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import queue
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import connection as mp_connection
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .api import Result
 
@@ -55,20 +55,25 @@ def _one(path: Path) -> tuple[Result | None, str | None]:
         return None, f"{path}: cannot read ({type(exc).__name__}: {exc})"
 
 
-def _worker(tasks: "mp.Queue", results: "mp.Queue", memory_mb: int) -> None:
+def _worker(tasks: mp.Queue, conn, memory_mb: int) -> None:
+    """Take documents from ``tasks``; report on this worker's own pipe.
+
+    Each worker writes to a pipe of its own, synchronously: a worker killed by its memory cap
+    (or by anything else) cannot take a shared lock or a half-sent message with it, and its
+    "start" is in the parent's hands before the document is read."""
     _limit_memory(memory_mb)
     while True:
         item = tasks.get()
         if item is None:
             return
         idx, path = item
-        results.put(("start", idx, os.getpid()))
+        conn.send(("start", idx))
         t0 = time.perf_counter()
         res, err = _one(Path(path))
         try:
-            results.put(("done", idx, (res, err, time.perf_counter() - t0)))
+            conn.send(("done", idx, (res, err, time.perf_counter() - t0)))
         except Exception as exc:  # noqa: BLE001 - unpicklable result
-            results.put(("done", idx, (None, f"{path}: {exc}", time.perf_counter() - t0)))
+            conn.send(("done", idx, (None, f"{path}: {exc}", time.perf_counter() - t0)))
 
 
 def run_inline(paths: list[Path]) -> Iterator[Outcome]:
@@ -91,61 +96,58 @@ def run(
     jobs = max(1, min(jobs, len(paths)))
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     tasks: mp.Queue = ctx.Queue()
-    results: mp.Queue = ctx.Queue()
     for i, p in enumerate(paths):
         tasks.put((i, str(p)))
-    workers: dict[int, mp.Process] = {}
+    workers: dict[object, mp.Process] = {}  # the parent's end of a worker's pipe -> worker
+    outcomes: dict[int, Outcome] = {}
+    running: dict[object, tuple[int, float]] = {}  # pipe -> (document index, start)
 
     def spawn() -> None:
-        w = ctx.Process(target=_worker, args=(tasks, results, memory_mb), daemon=True)
+        mine, theirs = ctx.Pipe(duplex=False)
+        w = ctx.Process(target=_worker, args=(tasks, theirs, memory_mb), daemon=True)
         w.start()
-        workers[w.pid] = w
+        theirs.close()
+        workers[mine] = w
+
+    def finish(idx: int, outcome: Outcome) -> None:
+        if idx not in outcomes:
+            outcomes[idx] = outcome
+            if on_done:
+                on_done(outcome)
+
+    def gone(conn, why: str) -> None:
+        """A worker is gone (died, or killed here): its document, if any, failed."""
+        w = workers.pop(conn)
+        conn.close()
+        if w.is_alive():
+            w.kill()
+        w.join(1)
+        if conn in running:
+            idx, start = running.pop(conn)
+            finish(idx, Outcome(paths[idx], None, why.format(path=paths[idx], code=w.exitcode), time.monotonic() - start))
+        if len(outcomes) + len(running) < len(paths):
+            spawn()
 
     for _ in range(jobs):
         spawn()
-    outcomes: dict[int, Outcome] = {}
-    running: dict[int, tuple[int, float]] = {}  # idx -> (pid, start)
     try:
-        while len(outcomes) < len(paths):
-            try:
-                kind, idx, payload = results.get(timeout=0.2)
-            except queue.Empty:
-                kind = None
-            if kind == "start":
-                running[idx] = (payload, time.monotonic())
-            elif kind == "done":
-                res, err, secs = payload
-                running.pop(idx, None)
-                if idx not in outcomes:
-                    outcomes[idx] = Outcome(paths[idx], res, err, secs)
-                    if on_done:
-                        on_done(outcomes[idx])
+        while len(outcomes) < len(paths) and workers:
+            for conn in mp_connection.wait(list(workers), timeout=0.2):
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    gone(conn, "{path}: reading stopped the worker (exit code {code}; memory limit?)")
+                    continue
+                if msg[0] == "start":
+                    running[conn] = (msg[1], time.monotonic())
+                else:
+                    _, idx, (res, err, secs) = msg
+                    running.pop(conn, None)
+                    finish(idx, Outcome(paths[idx], res, err, secs))
             now = time.monotonic()
-            for idx, (pid, start) in list(running.items()):
-                w = workers.get(pid)
-                dead = w is not None and not w.is_alive()
-                if now - start > timeout or dead:
-                    if w is not None and w.is_alive():
-                        w.kill()
-                        w.join(1)
-                    workers.pop(pid, None)
-                    running.pop(idx, None)
-                    why = (
-                        f"{paths[idx]}: gave up after {timeout:.0f} s (file too large or pathological)"
-                        if not dead
-                        else f"{paths[idx]}: reading stopped the worker (exit code {w.exitcode if w else '?'}; memory limit?)"
-                    )
-                    outcomes[idx] = Outcome(paths[idx], None, why, now - start)
-                    if on_done:
-                        on_done(outcomes[idx])
-                    if len(outcomes) < len(paths):
-                        spawn()
-            # replace workers that died between tasks
-            for pid, w in list(workers.items()):
-                if not w.is_alive() and pid not in {p for p, _ in running.values()}:
-                    workers.pop(pid, None)
-                    if len(outcomes) + len(running) < len(paths):
-                        spawn()
+            for conn, (idx, start) in list(running.items()):
+                if now - start > timeout:
+                    gone(conn, "{path}: gave up after " + f"{timeout:.0f}" + " s (file too large or pathological)")
     finally:
         for _ in workers:
             tasks.put(None)
@@ -153,6 +155,10 @@ def run(
             w.join(0.5)
             if w.is_alive():
                 w.kill()
+        for conn in workers:
+            conn.close()
+    for i, p in enumerate(paths):  # cannot happen unless every worker failed to start
+        outcomes.setdefault(i, Outcome(p, None, f"{p}: not read (no worker left)", 0.0))
     return [outcomes[i] for i in range(len(paths))]
 
 
