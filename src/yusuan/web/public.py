@@ -111,15 +111,22 @@ class UnitPage:
     figures: list
 
 
+def _visible_year(s, v: Viewer, unit_code: str, year: int, phase: str | None, version: int | None):
+    """(unit, its year's version as the viewer may see it, whether drafts are visible), or None."""
+    unit = queries.find_unit(s, unit_code)
+    if unit is None:
+        return None
+    drafts = v.can("read-unpublished", unit.id)
+    uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=drafts)
+    return None if uy is None else (unit, uy, drafts)
+
+
 def unit_page_data(store, v: Viewer, unit_code: str, year: int, phase: str | None, version: int | None) -> UnitPage | None:
     with store.read() as s:
-        unit = queries.find_unit(s, unit_code)
-        if unit is None:
+        found = _visible_year(s, v, unit_code, year, phase, version)
+        if found is None:
             return None
-        drafts = v.can("read-unpublished", unit.id)
-        uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=drafts)
-        if uy is None:
-            return None
+        unit, uy, drafts = found
         doc = uy.disclosure()
         tables = [views.table_view(t, doc.empty_table_notes.get(t.id)) for t in views.tables_for_unit(doc, unit_code)]
         fnd = queries.findings(s, uy.version.id)
@@ -164,12 +171,10 @@ def unit_api(store, unit_code: str, year: int, phase: str | None = None, version
 
     v = viewer or Viewer()
     with store.read() as s:
-        unit = queries.find_unit(s, unit_code)
-        if unit is None:
+        found = _visible_year(s, v, unit_code, year, phase, version)
+        if found is None:
             return None
-        uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=v.can("read-unpublished", unit.id))
-        if uy is None:
-            return None
+        _, uy, _ = found
         summary = queries.units(s, published_only=False, code=unit_code)[0]
         findings = queries.findings(s, uy.version.id)
     summary.years = uy.years
@@ -216,12 +221,10 @@ def download(store, unit_code: str, year: int, fmt: str, phase: str | None = Non
 
     v = viewer or Viewer()
     with store.read() as s:
-        unit = queries.find_unit(s, unit_code)
-        if unit is None:
+        found = _visible_year(s, v, unit_code, year, phase, version)
+        if found is None:
             return None
-        uy = queries.unit_year(s, unit_code, year, phase, version, include_unpublished=v.can("read-unpublished", unit.id))
-        if uy is None:
-            return None
+        _, uy, _ = found
     data = _render_format(uy.disclosure(), fmt)
     name = f"{uy.unit.code}-{uy.unit.name}-{year}年{uy.document.phase}.{fmt}"
     return Rendered(data, {"Content-Disposition": f"attachment; filename=\"{unit_code}-{year}.{fmt}\"; "
