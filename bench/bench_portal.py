@@ -319,7 +319,7 @@ def main() -> None:
                     f"|code_level:{r.choice((1, 2, 3))}&drilldown={r.choice(('department', 'class', 'region', 'department|class'))}")),
     ]
     passes = {}
-    for label, settings in (("caches on", {}), ("worker caches off", {"page_cache_size": 0, "aggregate_cache_size": 0})):
+    for label, settings in (("caches on", {}), ("worker caches off", {"aggregate_cache_size": 0})):
         print(f"-- {label}", flush=True)
         server, port = start_server(args.db, args.workers, settings)
         try:

@@ -319,3 +319,33 @@ def test_serve_demo_command(tmp_path):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_stored_public_pages_and_revalidation(client, monkeypatch):
+    """The public unit page and API document are stored once and then answered ahead of the
+    router (web.cache.StoredPages): the same bytes and headers as the route gives, ETag
+    revalidation, gzip, security headers; anything personal goes to the route."""
+    from yusuan.web import api, pages
+
+    with_cookie = TestClient(client.app)
+    with_cookie.cookies.set("unrelated", "1")  # any cookie: the route answers
+    for path in ("/units/901001/2022", "/api/units/901001/2022"):
+        first = client.get(path)  # rendered by the route, stored
+        with monkeypatch.context() as m:  # the routes' stored-page path is not used now
+            for mod in (api, pages):
+                m.setattr(mod, "cached", lambda *a, **k: (_ for _ in ()).throw(AssertionError("route used")))
+            fast = client.get(path)  # served from the store ahead of the router
+        assert first.status_code == fast.status_code == 200
+        assert fast.content == first.content and fast.headers["etag"] == first.headers["etag"]
+        via_route = with_cookie.get(path)
+        assert via_route.content == fast.content and via_route.headers["etag"] == fast.headers["etag"]
+        for h in ("content-type", "cache-control", "vary", "last-modified", "content-security-policy", "x-frame-options"):
+            assert fast.headers[h] == via_route.headers[h], h
+        assert fast.headers["content-encoding"] == "gzip"  # TestClient asks for gzip
+        plain = client.get(path, headers={"accept-encoding": "identity"})
+        assert plain.content == fast.content and "content-encoding" not in plain.headers
+        again = client.get(path, headers={"if-none-match": fast.headers["etag"]})
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == fast.headers["etag"]
+        assert client.get(path, headers={"if-none-match": 'W/"other"'}).status_code == 200
+    assert client.get("/units/nope/2022").status_code == 404
+    assert client.get("/api/units/901001/0000").status_code == 422

@@ -64,21 +64,11 @@ class PageState:
     rendered_at: datetime | None
 
 
-_STATE = text(
-    "SELECT u.id, u.generation, p.generation, p.renderer, p.etag, p.rendered_at FROM units u "
-    "LEFT JOIN pages p ON p.unit_id = u.id AND p.year = :year AND p.kind = :kind AND p.variant = :variant "
+_LOOKUP = text(
+    "SELECT u.id, u.generation, p.generation, p.renderer, p.etag, p.rendered_at, p.encoding, p.headers, p.body "
+    "FROM units u LEFT JOIN pages p ON p.unit_id = u.id AND p.year = :year AND p.kind = :kind AND p.variant = :variant "
     "WHERE u.code = :code"
 )
-
-
-def page_state(conn: Connection, unit_code: str, year: int, kind: str, variant: str, renderer: str) -> PageState | None:
-    """The unit's generation and the stored page's ETag (``None`` when absent or stale); ``None`` for no unit."""
-    row = conn.execute(_STATE, {"code": unit_code, "year": year, "kind": kind, "variant": variant}).first()
-    if row is None:
-        return None
-    uid, gen, page_gen, page_renderer, etag, at = row
-    valid = page_gen is not None and int(page_gen) == int(gen) and page_renderer == renderer
-    return PageState(int(uid), int(gen), etag if valid else None, _dt(at) if valid else None)
 
 
 @dataclass(frozen=True)
@@ -92,18 +82,19 @@ class StoredPage:
     body: bytes
 
 
-_GET = text(
-    "SELECT generation, renderer, etag, rendered_at, encoding, headers, body FROM pages "
-    "WHERE unit_id = :unit_id AND year = :year AND kind = :kind AND variant = :variant"
-)
-
-
-def get_page(conn: Connection, unit_id: int, year: int, kind: str, variant: str) -> StoredPage | None:
-    row = conn.execute(_GET, {"unit_id": unit_id, "year": year, "kind": kind, "variant": variant}).first()
+def lookup(conn: Connection, unit_code: str, year: int, kind: str, variant: str,
+           renderer: str) -> tuple[PageState, StoredPage | None] | None:
+    """The unit's generation and its stored page when that is valid for it (rendered for the
+    unit's current generation by ``renderer``), in one statement — a request costs one round
+    trip to the database.  ``None`` when there is no such unit."""
+    row = conn.execute(_LOOKUP, {"code": unit_code, "year": year, "kind": kind, "variant": variant}).first()
     if row is None:
         return None
-    gen, renderer, etag, at, enc, headers, body = row
-    return StoredPage(int(gen), renderer, etag, _dt(at), enc, json.loads(headers or "{}"), bytes(body))
+    uid, gen, page_gen, page_renderer, etag, at, enc, headers, body = row
+    if page_gen is None or int(page_gen) != int(gen) or page_renderer != renderer:
+        return PageState(int(uid), int(gen), None, None), None
+    page = StoredPage(int(page_gen), page_renderer, etag, _dt(at), enc, json.loads(headers or "{}"), bytes(body))
+    return PageState(int(uid), int(gen), etag, page.rendered_at), page
 
 
 def put_page(conn: Connection, unit_id: int, year: int, kind: str, variant: str, generation: int, renderer: str,
@@ -156,5 +147,5 @@ def _dt(v) -> datetime | None:
     return datetime.fromisoformat(str(v))  # SQLite through text(): an ISO string
 
 
-__all__ = ["PageState", "StoredPage", "bump", "get_page", "page_state", "publication_generation", "put_page",
+__all__ = ["PageState", "StoredPage", "bump", "lookup", "publication_generation", "put_page",
            "stale_unit_years"]

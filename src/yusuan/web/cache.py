@@ -5,9 +5,8 @@ published (``store.pages``: the unit's generation).  So the public unit page, it
 document and its downloads are rendered once per unit generation — by ``prerender`` right
 after a publication, or by the first request after it — and stored gzip-compressed in the
 ``pages`` table.  A request then costs one indexed lookup (the unit's generation and the
-stored page's ETag): ``304 Not Modified`` when the browser has it, the stored bytes as
-they are when it accepts gzip, otherwise decompressed.  Each worker keeps the bytes of
-recent pages too (``PageCache``), checked against the same generation.
+stored page, in one statement): ``304 Not Modified`` when the browser has it, the stored
+bytes as they are when it accepts gzip, otherwise decompressed.
 
 Only anonymous requests are served from here: a logged-in viewer may see drafts and gets
 a freshly rendered, ``private`` page.  Public pages carry nothing personal (no CSRF
@@ -22,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -166,34 +166,34 @@ def variant_of(phase: str | None, version: int | None) -> str:
     return "&".join(parts)
 
 
+def _lookup(store, request: Request, kind: str, unit_code: str, year: int, variant: str, renderer: str):
+    """(state, entry to serve or ``None`` to render) — one statement; ``(None, None)``: no such unit."""
+    with store.engine.connect() as conn:
+        found = pages.lookup(conn, unit_code, year, kind, variant, renderer)
+    if found is None:
+        return None, None
+    st, page = found
+    if page is None:
+        return st, None
+    if not_modified(request, page.etag, page.rendered_at):
+        return st, Entry(page.generation, page.etag, page.rendered_at, "identity", {}, b"")  # headers only
+    return st, Entry(page.generation, page.etag, page.rendered_at, page.encoding, page.headers, page.body)
+
+
 async def cached(request: Request, kind: str, unit_code: str, year: int, variant: str, media_type: str,
                  produce: Callable[[], Rendered | None]) -> Response | None:
-    """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404)."""
+    """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404).
+
+    On SQLite the lookup (one indexed read of a local file, tens of microseconds) runs on the
+    event loop itself: handing it to a worker thread cost more than the read, and threads
+    contending for the GIL under load were the long tail of the unit page's latency.  A
+    server database is asked from a worker thread, so a slow answer never stalls the loop."""
     store = request.app.state.store
-    lru: PageCache = request.app.state.page_cache
     renderer: str = request.app.state.renderer
-
-    def lookup():
-        with store.engine.connect() as conn:
-            st = pages.page_state(conn, unit_code, year, kind, variant, renderer)
-            if st is None:
-                return None, None
-            key = (st.unit_id, year, kind, variant)
-            e = lru.get(key)
-            if e is not None and e.generation == st.generation:
-                return st, e
-            if st.etag is None:
-                return st, None
-            if not_modified(request, st.etag, st.rendered_at):
-                return st, Entry(st.generation, st.etag, st.rendered_at, "identity", {}, b"")  # headers only
-            row = pages.get_page(conn, st.unit_id, year, kind, variant)
-            if row is None or row.generation != st.generation or row.renderer != renderer:
-                return st, None
-            e = Entry(row.generation, row.etag, row.rendered_at, row.encoding, row.headers, row.body)
-            lru.put(key, e)
-            return st, e
-
-    st, entry = await run_in_threadpool(lookup)
+    if store.is_sqlite:
+        st, entry = _lookup(store, request, kind, unit_code, year, variant, renderer)
+    else:
+        st, entry = await run_in_threadpool(_lookup, store, request, kind, unit_code, year, variant, renderer)
     if st is None:
         return None
     if entry is None:
@@ -204,8 +204,48 @@ async def cached(request: Request, kind: str, unit_code: str, year: int, variant
             return None
         entry = make_entry(kind, st.generation, rendered)
         await run_in_threadpool(store_entry, store, renderer, st.unit_id, year, kind, variant, entry)
-        lru.put((st.unit_id, year, kind, variant), entry)
     return respond(request, entry, media_type)
+
+
+_FAST_ROUTES = (
+    (re.compile(r"/units/([^/]{1,32})/(\d{4})"), "html", "text/html; charset=utf-8"),
+    (re.compile(r"/api/units/([^/]{1,32})/(\d{4})"), "api", "application/json"),
+)
+
+
+class StoredPages:
+    """ASGI middleware: an anonymous ``GET`` of a public unit page or API document whose stored
+    copy is valid is answered here, ahead of routing and parameter parsing — the same answer
+    the route gives through ``cached`` (same lookup, headers, ETag and gzip handling), at a
+    fraction of the framework's per-request work (measured in-process on the 10,000-unit bench
+    database: 1.29 ms → 0.46 ms of CPU per unit page; the router alone answers a favicon in 0.29 ms).
+    Everything else — a session cookie or ``Authorization`` header, a query string, a page
+    not stored yet, an unknown unit — goes on to the application unchanged.
+    """
+
+    def __init__(self, app, store, renderer: str) -> None:
+        self.app = app
+        self.store = store
+        self.renderer = renderer
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope.get("query_string"):
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        for rx, kind, media_type in _FAST_ROUTES:
+            m = rx.fullmatch(path)
+            if m:
+                break
+        else:
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        if "authorization" in request.headers or request.cookies:
+            return await self.app(scope, receive, send)
+        args = (self.store, request, kind, m.group(1), int(m.group(2)), "", self.renderer)
+        _, entry = _lookup(*args) if self.store.is_sqlite else await run_in_threadpool(_lookup, *args)
+        if entry is None:
+            return await self.app(scope, receive, send)
+        await respond(request, entry, media_type)(scope, receive, send)
 
 
 class AggregateCache:
@@ -222,5 +262,5 @@ class AggregateCache:
         self.lru.put(key, entry)
 
 
-__all__ = ["AggregateCache", "Entry", "PageCache", "Rendered", "accepts_gzip", "cached", "etag_of", "make_entry",
+__all__ = ["AggregateCache", "Entry", "PageCache", "Rendered", "StoredPages", "accepts_gzip", "cached", "etag_of", "make_entry",
            "not_modified", "respond", "store_entry", "variant_of"]

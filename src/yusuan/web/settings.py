@@ -26,8 +26,6 @@ class Settings:
     secure_cookies: bool = False
     #: show the demo accounts on the login page
     demo: bool = False
-    #: stored public pages whose bytes each worker process keeps in memory (0: read them from the database)
-    page_cache_size: int = 512
     #: aggregate answers each worker keeps per publication generation (0: none)
     aggregate_cache_size: int = 256
     demo_accounts: tuple[tuple[str, str, str], ...] = ()
