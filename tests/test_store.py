@@ -310,7 +310,7 @@ def test_published_versions_are_immutable(store):
 # -- aggregation -------------------------------------------------------------------------
 
 
-def test_aggregate_cut_and_drilldown(store):
+def test_aggregate_cut_and_drilldown(store, monkeypatch):
     for code, name, year, factor in (("901001", "演示市测试区档案馆本级", 2021, "0.9"), ("901001", "演示市测试区档案馆本级", 2022, "1"),
                                       ("902001", "演示市测试区图书馆本级", 2022, "2")):
         _ingest(store, unit_code=code, unit_name=name, year=year, factor=factor)
@@ -327,6 +327,18 @@ def test_aggregate_cut_and_drilldown(store):
         assert {(c["year"], c["item"]) for c in both.cells} >= {(2021, "合计"), (2022, "公务接待费")}
         top = agg.aggregate(s, "year:2022|table:expenditure_summary|role:total|code_level:1", "unit", order="amount:desc")
         assert [c["unit"] for c in top.cells] == ["902001", "901001"]  # the draft unit is not counted
+        # all groups read in one pass and the page cut in Python, or (too many groups) a count
+        # query and the page by OFFSET/LIMIT: the same answer, summary and count included
+        queries = [("table:expenditure_summary|role:total|code_level:1", "year|department", 1, 2, None),
+                   ("table:expenditure_summary|role:total|code_level:1", "year|department", 2, 2, None),
+                   ("table:expenditure_summary|code_level:3", "code", 2, 3, "amount:desc"),
+                   ("year:2022", "table|role", 1, 100, "cells:asc"),
+                   ("year:1900", "class", 1, 10, None)]
+        one_pass = [agg.aggregate(s, *q).to_json() for q in queries]
+        monkeypatch.setattr(agg, "ALL_GROUPS_LIMIT", 0)
+        assert [agg.aggregate(s, *q).to_json() for q in queries] == one_pass
+        assert one_pass[1]["cells"] and one_pass[1]["cells"] != one_pass[0]["cells"]
+        assert one_pass[2]["summary"]["amount"] is not None and one_pass[4]["summary"]["amount"] is None
         for bad in ("nope:1", "year:abc", "year", "table:x|drill:y"):
             with pytest.raises(StoreError):
                 agg.aggregate(s, bad, "year")

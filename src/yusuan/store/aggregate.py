@@ -235,6 +235,20 @@ def _int(n):
     return None if n is None else int(n)
 
 
+#: groups an aggregate reads in one pass (more: a count query and the page alone)
+ALL_GROUPS_LIMIT = 20_000
+
+
+def _sum(values):
+    """SQL's SUM over groups' sums: ``None`` when every one is ``None``."""
+    present = [int(v) for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _summary(amount, quantity, cells) -> dict:
+    return {"amount": _fmt(_int(amount)), "quantity": _fmt(_int(quantity), True), "cells": _int(cells) or 0}
+
+
 def aggregate(session: Session, cut: str | None = None, drilldown: str | None = None, page: int = 1,
               pagesize: int = 100, order: str | None = None, use_rollup: bool | None = None) -> Aggregate:
     """Cut and drill down; answered from the rollup whenever every dimension used is in it.
@@ -255,14 +269,11 @@ def aggregate(session: Session, cut: str | None = None, drilldown: str | None = 
     amount, quantity, count = src.amount, src.quantity, src.count
 
     group_cols = [src.columns[d].label(d) for d in dims]
-    summary_row = session.execute(src.base(select(amount, quantity, count), joins, cuts)).one()
-    summary = {"amount": _fmt(_int(summary_row[0])), "quantity": _fmt(_int(summary_row[1]), True),
-               "cells": _int(summary_row[2]) or 0}
     if not dims:
-        return Aggregate([], summary, 0, cuts, dims, page, pagesize)
+        summary_row = session.execute(src.base(select(amount, quantity, count), joins, cuts)).one()
+        return Aggregate([], _summary(*summary_row), 0, cuts, dims, page, pagesize)
     q = src.base(select(*group_cols, amount.label("amount"), quantity.label("quantity"), count.label("cells")), joins,
                  cuts).group_by(*group_cols)
-    n_groups = session.scalar(select(func.count()).select_from(q.subquery()))
     if order:
         key, _, direction = order.partition(":")
         if key not in ("amount", "quantity", "cells", *dims):
@@ -272,8 +283,17 @@ def aggregate(session: Session, cut: str | None = None, drilldown: str | None = 
         q = q.order_by(expr.desc() if direction == "desc" else expr.asc())
     else:
         q = q.order_by(*[src.columns[d] for d in dims])
-    q = q.offset((page - 1) * pagesize).limit(pagesize)
-    rows = session.execute(q).all()
+    # one pass over the data: every group read at once, the summary and the number of groups
+    # summed from them, the page cut here — unless the groups are too many to hold
+    every = session.execute(q.limit(ALL_GROUPS_LIMIT + 1)).all()
+    if len(every) <= ALL_GROUPS_LIMIT:
+        n_groups = len(every)
+        summary = _summary(*(_sum(r[i] for r in every) for i in (-3, -2, -1)))
+        rows = every[(page - 1) * pagesize : page * pagesize]
+    else:
+        summary = _summary(*session.execute(src.base(select(amount, quantity, count), joins, cuts)).one())
+        n_groups = session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+        rows = session.execute(q.offset((page - 1) * pagesize).limit(pagesize)).all()
     names = _names(session, dims, rows)
     cells = []
     for r in rows:
