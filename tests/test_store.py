@@ -434,3 +434,52 @@ def test_import_rules():
 
     assert imported("store") <= {"model"}, imported("store")
     assert "parse" not in imported("web"), imported("web")
+
+
+# -- copying a store ----------------------------------------------------------------------
+
+
+def _dump(store) -> dict:
+    out = {}
+    with store.engine.connect() as c:
+        for t in Base.metadata.sorted_tables:
+            rows = c.execute(select(*t.columns).order_by(*t.primary_key.columns)).all()
+            out[t.name] = [tuple(bool(v) if isinstance(v, bool) else v for v in r) for r in rows]
+    return out
+
+
+def test_copy_store_to_the_other_backend(store, tmp_path):
+    """``yusuan db copy``: every table row for row, into an empty store of the other backend
+    when there is a PostgreSQL server (else another SQLite file); the copy then works on its
+    own (ids continue after the copied ones) and refuses a target that holds data."""
+    from yusuan.store.transfer import copy_store
+
+    _ingest(store, factor="1")
+    _ingest(store, unit_code="902001", unit_name="演示市测试区图书馆本级", factor="2")
+    _ingest(store, status="draft", unit_code="901001", year=2022, factor="1.5")
+    with store.session() as s:
+        create_user(s, "clerk1", "pw-123456789", "clerk", ["901001"])
+    drop = None
+    if store.is_sqlite and PG:
+        target_url, drop = _pg_database()
+    else:
+        target_url = str(tmp_path / "copy.db")
+    target = open_store(target_url)
+    try:
+        copied = copy_store(store, target)
+        assert copied.tables["cells"] == _count(store, Cell) > 0 and copied.tables["versions"] == 3
+        assert _dump(target) == _dump(store)
+        with store.read() as a, target.read() as b:
+            q = ("table:expenditure_summary|role:total|code_level:1", "year|department")
+            assert agg.aggregate(a, *q).to_json() == agg.aggregate(b, *q).to_json()
+        # the copy is a store of its own: new rows get new ids
+        d = _ingest(target, unit_code="903001", unit_name="演示市测试区文化馆本级", factor="3")
+        assert d.version_id > max(r[0] for r in _dump(store)["versions"])
+        before = _dump(target)
+        with pytest.raises(StoreError):
+            copy_store(store, target)
+        assert _dump(target) == before
+    finally:
+        target.dispose()
+        if drop:
+            drop()

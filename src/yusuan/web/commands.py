@@ -212,4 +212,42 @@ def user_add(username, role, units, password, db_url):
     click.echo(f"已创建账号 {username}（{role}）", err=True)
 
 
-COMMANDS: tuple[click.Command, ...] = (serve, ingest, user)
+@click.group()
+def db():
+    """数据库维护。"""
+
+
+@db.command("copy")
+@click.argument("source")
+@click.argument("target")
+def db_copy(source, target):
+    """把整个数据库（公开文件、单元格、审核发现、账号、审计日志、已生成的页面）复制到一个空数据库：
+    如 SQLite → PostgreSQL。SOURCE、TARGET 为 SQLite 文件路径或 postgresql://… URL。"""
+    import time
+
+    from ..store import StoreError
+    from ..store.transfer import copy_store
+
+    src, dst = _open(source), _open(target)
+    t0 = time.perf_counter()
+    last = [0.0]
+
+    def progress(table: str, n: int) -> None:
+        if time.perf_counter() - last[0] > 2:
+            last[0] = time.perf_counter()
+            click.echo(f"  {table}: {n} 行", err=True)
+
+    try:
+        copied = copy_store(src, dst, progress)
+    except StoreError as exc:
+        click.echo(f"yusuan: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        src.dispose()
+        dst.dispose()
+    detail = "，".join(f"{k} {v}" for k, v in copied.tables.items() if v)
+    click.echo(f"已复制 {copied.rows} 行（{detail}），用时 {time.perf_counter() - t0:.1f} 秒：{src.display_url} → "
+               f"{dst.display_url}", err=True)
+
+
+COMMANDS: tuple[click.Command, ...] = (serve, ingest, user, db)
