@@ -3,6 +3,11 @@
     .venv/bin/python bench/bench_portal.py                       # 10,000 units × 3 years, SQLite
     .venv/bin/python bench/bench_portal.py --db postgresql+psycopg://postgres@127.0.0.1:54329/yusuan_bench
     .venv/bin/python bench/bench_portal.py --units 500 --duration 5   # a quick look
+    .venv/bin/python bench/bench_portal.py --db postgresql+psycopg://…/yusuan_bench --copy-from bench/bench-portal.db
+
+``--copy-from`` fills an empty database from one already loaded (``yusuan db copy``: every
+table row for row, pages included) instead of compiling the documents again — the same
+data on the other backend in minutes instead of the better part of an hour.
 
 Loads ``--units`` fictional units × ``--years`` into an empty database — every document
 compiled and checked by our compile in a process pool (``synth.py``), written by
@@ -133,6 +138,27 @@ def load(url: str, count: int, years: tuple[int, ...], batch: int, jobs: int, la
     return {"loaded": True, "documents": done, "cells": cells, "load_seconds": round(t_load, 1),
             "write_seconds": round(t_write, 1), "index_seconds": round(t_index, 1), "analyze_seconds": round(t_analyze, 1),
             "rollup_rows": n_rollup, "jobs": jobs, "batch": batch}
+
+
+def copy_from(source: str, url: str) -> dict:
+    from yusuan.store.transfer import copy_store
+
+    ensure_pg_database(url)
+    src, dst = open_store(source, upgrade=False), open_store(url)
+    try:
+        with dst.read() as s:
+            have = s.scalar(select(func.count()).select_from(Version))
+        if have:
+            print(f"database already holds {have} versions; not copying", flush=True)
+            return {"loaded": False, "versions": have}
+        t0 = time.perf_counter()
+        copied = copy_store(src, dst)
+        el = time.perf_counter() - t0
+    finally:
+        src.dispose()
+        dst.dispose()
+    print(f"copied {copied.rows} rows from {source} in {el:.0f} s", flush=True)
+    return {"loaded": True, "copied_from": source, "copied_rows": copied.rows, "copy_seconds": round(el, 1)}
 
 
 def _prerender_part(args) -> int:
@@ -280,13 +306,17 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
+    ap.add_argument("--copy-from", default=None, help="fill an empty --db from this loaded database (yusuan db copy)")
     ap.add_argument("--load-only", action="store_true", help="load the database (and render its pages) and stop")
     args = ap.parse_args()
     years = tuple(args.years)
     backend = "postgresql" if args.db.startswith("postgres") else "sqlite"
     print(f"== {backend}: {args.units} units × {len(years)} years, {os.cpu_count()} cores, load average {loadavg():.1f}",
           flush=True)
-    info = load(args.db, args.units, years, args.batch, args.jobs, not args.indexes_during_load)
+    if args.copy_from:
+        info = copy_from(args.copy_from, args.db)
+    else:
+        info = load(args.db, args.units, years, args.batch, args.jobs, not args.indexes_during_load)
     info.update(prerender_all(args.db, args.jobs))
     if args.load_only:
         return

@@ -30,6 +30,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Callable
 
 from fastapi import Request
+from sqlalchemy.exc import DBAPIError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -168,8 +169,14 @@ def variant_of(phase: str | None, version: int | None) -> str:
 
 def _lookup(store, request: Request, kind: str, unit_code: str, year: int, variant: str, renderer: str):
     """(state, entry to serve or ``None`` to render) — one statement; ``(None, None)``: no such unit."""
-    with store.engine.connect() as conn:
-        found = pages.lookup(conn, unit_code, year, kind, variant, renderer)
+    for attempt in (1, 2):
+        try:
+            with store.lookup_engine.connect() as conn:
+                found = pages.lookup(conn, unit_code, year, kind, variant, renderer)
+            break
+        except DBAPIError as exc:  # a pooled connection the server closed (restart): once more
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
     if found is None:
         return None, None
     st, page = found
