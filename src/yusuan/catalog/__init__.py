@@ -95,6 +95,7 @@ class Catalog:
         self._role_cache: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._title_cache: dict[tuple[str, tuple[str, ...]], TableSpec | None] = {}
         self._concept_cache: dict[tuple[str, str], str | None] = {}
+        self._role_cache: dict[str, str | None] = {}
         self.key_columns: dict[str, str] = {}
         for kind, names in columns["key_columns"].items():
             for n in names:
@@ -215,6 +216,17 @@ class Catalog:
         return self._plain_role(header)
 
     def _plain_role(self, header: str) -> str | None:
+        # header texts repeat across pages and documents; the patterns are tried once per text
+        try:
+            return self._role_cache[header]
+        except KeyError:
+            pass
+        if len(self._role_cache) > 50_000:
+            self._role_cache.clear()
+        role = self._role_cache[header] = self._plain_role_uncached(header)
+        return role
+
+    def _plain_role_uncached(self, header: str) -> str | None:
         h = clean_header(header)
         role = self.roles_exact.get(h)
         if role is None:
