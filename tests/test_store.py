@@ -486,12 +486,14 @@ def test_copy_store_to_the_other_backend(store, tmp_path):
 
 
 def test_public_lookup_survives_a_server_restart(store):
-    """The public hot path reads through its own pool without pre-ping (web.cache._lookup):
-    a pooled connection the server has closed meanwhile is retried once, not a 500."""
-    from starlette.requests import Request
+    """The public hot path reads stored pages on the event loop (web.cache._lookup; on
+    PostgreSQL through PageReader's own connections, without pre-ping): a connection the
+    server has closed meanwhile is dropped and the statement asked again, not a 500."""
+    import asyncio
+    from types import SimpleNamespace
 
     from yusuan.store import pages
-    from yusuan.web.cache import _lookup
+    from yusuan.web.cache import PageReader, _lookup
 
     _ingest(store)
     with store.read() as s:
@@ -499,15 +501,23 @@ def test_public_lookup_survives_a_server_restart(store):
         gen = s.scalar(select(Unit.generation).where(Unit.id == uid))
     with store.engine.begin() as conn:
         pages.put_page(conn, uid, 2022, "html", "", gen, "r1", 'W/"x"', "identity", b"<p>stored</p>")
-    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""})
-    st, entry = _lookup(store, request, "html", "901001", 2022, "", "r1")
-    assert st.unit_id == uid and entry.body == b"<p>stored</p>"
-    assert _lookup(store, request, "html", "901001", 2022, "", "other renderer")[1] is None  # stale
-    assert _lookup(store, request, "html", "nope", 2022, "", "r1") == (None, None)
-    if store.is_sqlite:
-        return
-    with store.engine.connect() as c:  # the server drops every other connection (as on a restart)
-        c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-    st, entry = _lookup(store, request, "html", "901001", 2022, "", "r1")
-    assert entry.body == b"<p>stored</p>"
+    app = SimpleNamespace(state=SimpleNamespace(store=store, page_reader=None if store.is_sqlite else PageReader(store.url)))
+    request = SimpleNamespace(app=app, headers={})
+
+    async def scenario():
+        st, entry = await _lookup(request, "html", "901001", 2022, "", "r1")
+        assert st.unit_id == uid and entry.body == b"<p>stored</p>"
+        assert (await _lookup(request, "html", "901001", 2022, "", "other renderer"))[1] is None  # stale
+        assert await _lookup(request, "html", "nope", 2022, "", "r1") == (None, None)
+        if store.is_sqlite:
+            return
+        with store.engine.connect() as c:  # the server drops every other connection (as on a restart)
+            c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        st, entry = await _lookup(request, "html", "901001", 2022, "", "r1")
+        assert entry.body == b"<p>stored</p>"
+        # many at once share the reader's few connections
+        got = await asyncio.gather(*(_lookup(request, "html", "901001", 2022, "", "r1") for _ in range(20)))
+        assert all(e.body == b"<p>stored</p>" for _, e in got) and len(app.state.page_reader.idle) <= 6
+
+    asyncio.run(scenario())

@@ -321,11 +321,32 @@ def test_serve_demo_command(tmp_path):
         proc.wait(20)
 
 
-def test_stored_public_pages_and_revalidation(client, monkeypatch):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_client(request, tmp_path):
+    """A client of the portal on SQLite and on the PostgreSQL test server (``YUSUAN_TEST_PG``)."""
+    drop = None
+    if request.param == "sqlite":
+        store = make_store(tmp_path)
+    else:
+        from test_store import PG, _pg_database
+
+        if not PG:
+            pytest.skip("YUSUAN_TEST_PG not set (run `eval \"$(scripts/pg.sh start)\"` for the PostgreSQL tests)")
+        url, drop = _pg_database()
+        store = make_store(tmp_path, url)
+    yield TestClient(create_app(store, Settings(parse_timeout=60)), raise_server_exceptions=False)
+    store.dispose()
+    if drop:
+        drop()
+
+
+def test_stored_public_pages_and_revalidation(any_client, monkeypatch):
     """The public unit page and API document are stored once and then answered ahead of the
     router (web.cache.StoredPages): the same bytes and headers as the route gives, ETag
     revalidation, gzip, security headers; anything personal goes to the route."""
     from yusuan.web import api, pages
+
+    client = any_client
 
     with_cookie = TestClient(client.app)
     with_cookie.cookies.set("unrelated", "1")  # any cookie: the route answers

@@ -61,13 +61,6 @@ class Store:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.lookup_engine: Engine = self.engine
-        else:
-            # single-statement reads on the public hot path (web.cache): autocommit (no BEGIN
-            # and ROLLBACK around the statement) and no pre-ping (no SELECT 1 before it) —
-            # one round trip instead of four; a connection found dead is retried by the caller
-            kwargs.pop("pool_pre_ping")
-            self.lookup_engine = create_engine(self.url, isolation_level="AUTOCOMMIT", **kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -129,8 +122,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.lookup_engine is not self.engine:
-            self.lookup_engine.dispose()
 
 
 def open_store(url: str | Path | None = None, upgrade: bool = True, **kw) -> Store:

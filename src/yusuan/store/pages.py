@@ -64,11 +64,14 @@ class PageState:
     rendered_at: datetime | None
 
 
-_LOOKUP = text(
+_LOOKUP_SQL = (
     "SELECT u.id, u.generation, p.generation, p.renderer, p.etag, p.rendered_at, p.encoding, p.headers, p.body "
-    "FROM units u LEFT JOIN pages p ON p.unit_id = u.id AND p.year = :year AND p.kind = :kind AND p.variant = :variant "
-    "WHERE u.code = :code"
+    "FROM units u LEFT JOIN pages p ON p.unit_id = u.id AND p.year = {year} AND p.kind = {kind} AND p.variant = {variant} "
+    "WHERE u.code = {code}"
 )
+_LOOKUP = text(_LOOKUP_SQL.format(year=":year", kind=":kind", variant=":variant", code=":code"))
+#: the same statement for a psycopg connection of its own (``web.cache``'s asynchronous reads)
+LOOKUP_PSYCOPG = _LOOKUP_SQL.format(year="%(year)s", kind="%(kind)s", variant="%(variant)s", code="%(code)s")
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,20 @@ class StoredPage:
     body: bytes
 
 
+def lookup_params(unit_code: str, year: int, kind: str, variant: str) -> dict:
+    return {"code": unit_code, "year": year, "kind": kind, "variant": variant}
+
+
 def lookup(conn: Connection, unit_code: str, year: int, kind: str, variant: str,
            renderer: str) -> tuple[PageState, StoredPage | None] | None:
     """The unit's generation and its stored page when that is valid for it (rendered for the
     unit's current generation by ``renderer``), in one statement — a request costs one round
     trip to the database.  ``None`` when there is no such unit."""
-    row = conn.execute(_LOOKUP, {"code": unit_code, "year": year, "kind": kind, "variant": variant}).first()
+    return lookup_result(conn.execute(_LOOKUP, lookup_params(unit_code, year, kind, variant)).first(), renderer)
+
+
+def lookup_result(row, renderer: str) -> tuple[PageState, StoredPage | None] | None:
+    """``lookup``'s answer from the row of its statement (``None``: no unit)."""
     if row is None:
         return None
     uid, gen, page_gen, page_renderer, etag, at, enc, headers, body = row
@@ -147,5 +158,5 @@ def _dt(v) -> datetime | None:
     return datetime.fromisoformat(str(v))  # SQLite through text(): an ISO string
 
 
-__all__ = ["PageState", "StoredPage", "bump", "lookup", "publication_generation", "put_page",
+__all__ = ["PageState", "StoredPage", "LOOKUP_PSYCOPG", "bump", "lookup", "lookup_params", "lookup_result", "publication_generation", "put_page",
            "stale_unit_years"]

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..store import Store, StoreError
 from .auth import Denied
-from .cache import AggregateCache, StoredPages
+from .cache import AggregateCache, PageReader, StoredPages
 from .public import make_templates, package_dir, renderer_id
 from .settings import Settings
 from .upload import UploadError
@@ -93,6 +93,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.aggregate_cache = AggregateCache(settings.aggregate_cache_size)
     app.state.renderer = renderer_id(settings)
+    app.state.page_reader = None if store.is_sqlite else PageReader(store.url)
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=str(package_dir("static"))), name="static")
     app.add_middleware(StoredPages, store=store, renderer=app.state.renderer)

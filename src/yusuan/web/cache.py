@@ -19,6 +19,7 @@ generation (``AggregateCache``).
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import re
@@ -30,7 +31,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Callable
 
 from fastapi import Request
-from sqlalchemy.exc import DBAPIError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -167,16 +167,8 @@ def variant_of(phase: str | None, version: int | None) -> str:
     return "&".join(parts)
 
 
-def _lookup(store, request: Request, kind: str, unit_code: str, year: int, variant: str, renderer: str):
-    """(state, entry to serve or ``None`` to render) — one statement; ``(None, None)``: no such unit."""
-    for attempt in (1, 2):
-        try:
-            with store.lookup_engine.connect() as conn:
-                found = pages.lookup(conn, unit_code, year, kind, variant, renderer)
-            break
-        except DBAPIError as exc:  # a pooled connection the server closed (restart): once more
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
+def _entry(request: Request, found) -> tuple:
+    """(state, entry to serve or ``None`` to render) from ``pages.lookup``; ``(None, None)``: no unit."""
     if found is None:
         return None, None
     st, page = found
@@ -187,20 +179,100 @@ def _lookup(store, request: Request, kind: str, unit_code: str, year: int, varia
     return st, Entry(page.generation, page.etag, page.rendered_at, page.encoding, page.headers, page.body)
 
 
+class PageReader:
+    """PostgreSQL: the stored-page statement asked on the worker's event loop itself, through a
+    few psycopg ``AsyncConnection`` objects of its own (autocommit, so no ``BEGIN``/``ROLLBACK``
+    around it; no pre-ping) — one round trip, no hand-off to a thread, no pool checkout.  A
+    connection the server closed (a restart) is dropped and the statement asked once more on a
+    new one.  The connections belong to the event loop that opened them; another loop (a test
+    client) starts afresh."""
+
+    def __init__(self, url: str, size: int = 6) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.size = size
+        self.loop = None
+        self.idle: list = []
+        self.busy = 0
+        self.freed: asyncio.Condition | None = None
+
+    async def _acquire(self):
+        import psycopg
+
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:
+            for conn in self.idle:  # opened on another loop: closed without it
+                conn.pgconn.finish()
+            self.loop, self.idle, self.busy, self.freed = loop, [], 0, asyncio.Condition()
+        async with self.freed:
+            while not self.idle and self.busy >= self.size:
+                await self.freed.wait()
+            self.busy += 1
+            if self.idle:
+                return self.idle.pop()
+        try:
+            return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+        except BaseException:
+            await self._release(None)
+            raise
+
+    async def _release(self, conn) -> None:
+        async with self.freed:
+            self.busy -= 1
+            if conn is not None:
+                self.idle.append(conn)
+            self.freed.notify()
+
+    async def fetch(self, sql: str, params: dict):
+        import psycopg
+
+        for attempt in (1, 2):
+            conn = await self._acquire()
+            try:
+                cur = await conn.execute(sql, params)
+                row = await cur.fetchone()
+            except psycopg.OperationalError:
+                await self._drop(conn)
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:  # cancelled half way: the connection's state is unknown
+                await self._drop(conn)
+                raise
+            await self._release(conn)
+            return row
+
+    async def _drop(self, conn) -> None:
+        try:
+            await conn.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+        await self._release(None)
+
+
+async def _lookup(request: Request, kind: str, unit_code: str, year: int, variant: str, renderer: str) -> tuple:
+    """(state, entry to serve or ``None`` to render) — one statement; ``(None, None)``: no such unit.
+
+    SQLite: on the event loop itself (an indexed read of a local file, tens of
+    microseconds: handing it to a worker thread cost more than the read, and threads
+    contending for the GIL under load were the long tail of the unit page's latency).
+    PostgreSQL: through ``PageReader``, asynchronously on the same loop."""
+    store = request.app.state.store
+    reader: PageReader | None = request.app.state.page_reader
+    if reader is None:
+        with store.engine.connect() as conn:
+            return _entry(request, pages.lookup(conn, unit_code, year, kind, variant, renderer))
+    row = await reader.fetch(pages.LOOKUP_PSYCOPG, pages.lookup_params(unit_code, year, kind, variant))
+    return _entry(request, pages.lookup_result(row, renderer))
+
+
 async def cached(request: Request, kind: str, unit_code: str, year: int, variant: str, media_type: str,
                  produce: Callable[[], Rendered | None]) -> Response | None:
-    """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404).
-
-    On SQLite the lookup (one indexed read of a local file, tens of microseconds) runs on the
-    event loop itself: handing it to a worker thread cost more than the read, and threads
-    contending for the GIL under load were the long tail of the unit page's latency.  A
-    server database is asked from a worker thread, so a slow answer never stalls the loop."""
+    """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404)."""
     store = request.app.state.store
     renderer: str = request.app.state.renderer
-    if store.is_sqlite:
-        st, entry = _lookup(store, request, kind, unit_code, year, variant, renderer)
-    else:
-        st, entry = await run_in_threadpool(_lookup, store, request, kind, unit_code, year, variant, renderer)
+    st, entry = await _lookup(request, kind, unit_code, year, variant, renderer)
     if st is None:
         return None
     if entry is None:
@@ -248,8 +320,7 @@ class StoredPages:
         request = Request(scope)
         if "authorization" in request.headers or request.cookies:
             return await self.app(scope, receive, send)
-        args = (self.store, request, kind, m.group(1), int(m.group(2)), "", self.renderer)
-        _, entry = _lookup(*args) if self.store.is_sqlite else await run_in_threadpool(_lookup, *args)
+        _, entry = await _lookup(request, kind, m.group(1), int(m.group(2)), "", self.renderer)
         if entry is None:
             return await self.app(scope, receive, send)
         await respond(request, entry, media_type)(scope, receive, send)
@@ -269,5 +340,5 @@ class AggregateCache:
         self.lru.put(key, entry)
 
 
-__all__ = ["AggregateCache", "Entry", "PageCache", "Rendered", "StoredPages", "accepts_gzip", "cached", "etag_of", "make_entry",
+__all__ = ["AggregateCache", "Entry", "PageCache", "PageReader", "Rendered", "StoredPages", "accepts_gzip", "cached", "etag_of", "make_entry",
            "not_modified", "respond", "store_entry", "variant_of"]
