@@ -91,12 +91,16 @@ def test_clean_corpus_round_trip(corpus_dir, fmt, tmp_path):
         assert failures == []
         return
     # PDF is read back geometrically (parse/extract/pdf.py + the table recogniser): exact for
-    # the seed and the example (above), not yet for every clean corpus document — see
-    # docs/compile-render.md (wrapped narrative lists of table titles read as titles and unit
-    # lines; long joined headers of the source parse read back split).  Hold the share.
-    passed = len(docs) - len(failures)
-    assert passed / len(docs) >= 0.7, (passed, len(docs), failures)
+    # every clean corpus document but those named here, whose own parse of a table is garbled
+    # in a way the PDF reader does not give back (see docs/compile-render.md).  A document
+    # that reads back exact after a parser change may leave the list; none may join it.
+    assert sorted(set(failures) - PDF_NOT_EXACT) == [], failures
 
+
+# 政府采购 table: the text reader put the economic code columns into the labels
+# (``302 502 车辆运行维护费``); printed in the label cell, ``302`` and ``502`` are numbers
+# that a reader of the PDF takes for cells (codes) of their own.
+PDF_NOT_EXACT = frozenset({"2026_西安市司法局_部门预算.txt"})
 
 
 

@@ -1012,11 +1012,14 @@ def _collect_rows(
     bufs: list[_RowBuf] = []
     pending_values: _RowBuf | None = None
     first_label = next((s for s in slots if kinds[s] == "label"), None)
+    apart = 0  # lines with cells of other sides only since the last line read
     for gr in grid_rows:
         cells = gr.cells
         present = [s for s in slots if s in cells]
         if not present:
+            apart += bool(cells)
             continue  # nothing on this side of the line
+        was_apart, apart = apart > 2, 0
         b = _RowBuf(line=gr.line)
         texts_only = None  # the line has no amount at all (worked out when needed)
         for s in present:
@@ -1094,7 +1097,9 @@ def _collect_rows(
             else:
                 bufs.append(pending_values)
             pending_values = None
-        if wrap and bufs and _is_continuation(b, bufs[-1]):
+        if wrap and bufs and not was_apart and _is_continuation(b, bufs[-1]):
+            # (a label continues a line just above it on its side, not one that lines of the
+            # other side stand between: 上年结转结余 under 九、其他收入 and ten 支出 lines)
             prev = bufs[-1]
             prev.label = prev.label + b.label
             continue
