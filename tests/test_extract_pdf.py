@@ -703,3 +703,21 @@ def test_a_fund_quoted_with_its_carry_over(tmp_path, quoted, ok):
     doc, _ = read(path)
     found = [e for e in _errors(doc) if e.startswith("narrative-amount-mismatch")]
     assert (found == []) is ok
+
+
+def test_groups_side_by_side_each_hold_their_own_subtotal():
+    """pdftotext squeezes Beijing's 收入总表: 本年收入 is centred as well over 小计 … 其他收入
+    as over 小计 … the carried-over 小计. Beside 上年结转结余 each group holds its own 小计."""
+    from yusuan.catalog import get
+    from yusuan.parse.grid import HeaderCell, Slot, _widen_groups
+
+    # header words (x0, x1, text) over value columns (x0, x1), in character cells
+    cols = [((2, 4, "合计"), (0, 13)), ((18, 20, "小计"), (16, 29)), ((35, 42, "一般公共预算资金"), (33, 46)),
+            ((66, 70, "事业收入"), (64, 72)), ((98, 102, "其他收入"), (96, 104)), ((105, 107, "小计"), (105, 114)),
+            ((119, 126, "一般公共预算资金"), (119, 128)), ((151, 155, "单位资金"), (151, 155))]
+    slots = [Slot(a, b, 1 if k in (0, 1, 2, 5, 6) else 0) for k, (_, (a, b)) in enumerate(cols)]
+    cells = [HeaderCell("本年收入", 0, 3, 3, 61.0, 59, 63), HeaderCell("上年结转结余", 0, 6, 6, 134.0, 131, 137),
+             HeaderCell("合计", 1, 0, 0, 3.0, 2, 4)]
+    cells += [HeaderCell(t, 2, k, k, (a + b) / 2, a, b) for k, ((a, b, t), _) in enumerate(cols) if k]
+    groups = _widen_groups(cells, slots, 3, get())[:2]
+    assert [(g.text, g.first, g.last) for g in groups] == [("本年收入", 1, 4), ("上年结转结余", 5, 7)]

@@ -681,8 +681,17 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                 c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog, lines_of
             )
             widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
-        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
+        # two groups side by side, one of them carried over (本年收入 / 上年结转结余): each
+        # holds its own 小计 …, so a cut giving one of them a name twice costs more
+        carried = catalog is not None and any(_carried_over(c.text, catalog) for c in line_cells)
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot, leaf_role if carried else None)
     return [widened[id(c)] for c in cells]
+
+
+def _carried_over(text: str, catalog: Catalog) -> bool:
+    """A group header of last year's carry-over (上年结转结余, 年初结转)."""
+    t = squash(text)
+    return any(t.startswith(w) for k, words in catalog.group_prefixes if k == "carryover" for w in words)
 
 
 def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
@@ -811,7 +820,9 @@ _CENTRED_LOOSE = 4.0  # character cells: a group header further off its run's mi
 _CENTRED_TIGHT = 1.0  # and one this near it is centred over exactly that run
 
 
-def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool]) -> None:
+def _cut_overlaps(
+    line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool], leaf_role: list[str | None] | None = None
+) -> None:
     """Cells of one header line never share a column: a chain of overlapping runs is split
     where the groups come out best centred under their texts, all together (label
     columns at a run's ends aside)."""
@@ -833,7 +844,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
         starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
             options = [
-                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first), a)
+                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first) + _repeats(a, k, leaf_role), a)
                 for a in starts if a <= k
             ]
             cost, a = min(options)
@@ -851,7 +862,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
                 for e in ends:
                     if e < a:
                         continue
-                    total = cost + _off_centre(c, a, e, centre, label_slot)
+                    total = cost + _off_centre(c, a, e, centre, label_slot) + _repeats(a, e, leaf_role)
                     if last:
                         total += _TRIM_COST * (c.last - e)
                     if e not in nxt or total < nxt[e][0]:
@@ -868,6 +879,18 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
 
 
 _TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
+
+
+_REPEAT_COST = 50.0  # character cells: a group holding one column name twice is cut elsewhere if it can be
+
+
+def _repeats(a: int, b: int, leaf_role: list[str | None] | None) -> float:
+    """The price of a group over columns ``a``..``b`` naming one role twice: of two groups
+    side by side (本年收入 / 上年结转结余, each over its own 小计), each holds its own."""
+    if leaf_role is None:
+        return 0.0
+    roles = [r for r in leaf_role[a : b + 1] if r is not None]
+    return _REPEAT_COST if len(roles) != len(set(roles)) else 0.0
 
 
 def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
