@@ -326,6 +326,12 @@ def _run(text: str, x0: float, y: float = 0.0) -> Run:
         ([("100.00", 0), ("200.00", 30.5)], ["100.00", "200.00"]),
         # two cells apart or more: two words
         ([("项目", 0), ("合计", 30)], ["项目", "合计"]),
+        # a line set glyph by glyph: touching digits that read as one number are one word,
+        # and a code touching its dash and name is one word
+        ([("1", 0), ("0", 5), ("1.9", 10), ("1", 25), ("7", 30)], ["101.917"]),
+        ([("2", 0), ("0", 5), ("7", 10), ("-", 15), ("博物馆", 20)], ["207-博物馆"]),
+        # but two amounts in touching cells stay two
+        ([("12.50", 0), ("3", 25)], ["12.50", "3"]),
     ],
 )
 def test_make_words(runs, expected):
@@ -543,3 +549,175 @@ def test_fuzz_byte_flips_and_truncation(tmp_path, flips, cut):
 )
 def test_fuzz_spliced_junk(tmp_path, start, length, junk):
     _outcome(tmp_path, SMALL[:start] + junk + SMALL[start + length :])
+
+
+# --------------------------------------------------------------------------- Beijing's 报表 layouts
+
+
+def _layout_items(lines: list[list[tuple[int, str]]], top: float = 560.0, pitch: float = 16.0) -> list[tuple]:
+    """PDF text items of lines of ``(cell, text)`` (a negative cell right-aligns)."""
+    return [(_x(c, t), top - k * pitch, t, 10) for k, line in enumerate(lines) for c, t in line]
+
+
+def _layout_text(lines: list[list[tuple[int, str]]]) -> str:
+    out = []
+    for line in lines:
+        s = ""
+        for cell, text in sorted(line, key=lambda ct: _x(*ct)):
+            col = int(_x(cell, text) / 5.0)
+            s = s.ljust(max(col, len(s) + 2 if s else col)) + text
+        out.append(s)
+    return "\n".join(out) + "\n"
+
+
+#: 预算03表: 合计 | 基本支出 | 项目支出 in cells spanning the header rows, then 其中 over
+#: 事业单位经营支出 / 上缴上级支出 / 对附属单位补助支出 on the lowest header line
+SPENDING_HEAD = [
+    [(40, "预算03表"), (50, "支出总表")],
+    [(120, "金额单位：万元")],
+    [(108, "其中")],
+    [(2, "支出功能分类科目"), (24, "部门支出经济分类科目"), (50, "合计"), (62, "基本支出"), (74, "项目支出")],
+    [(85, "事业单位经营支出"), (104, "上缴上级支出"), (118, "对附属单位补助支出")],
+]
+
+
+def _spending_row(code: str, econ: str, total: str, basic: str = "", project: str = "", operating: str = "") -> list:
+    row = [(2, code), (24, econ), (-56, total)]
+    row += [(-70, basic)] if basic else []
+    row += [(-82, project)] if project else []
+    row += [(-100, operating)] if operating else []
+    return row
+
+
+def _errors(doc) -> list[str]:
+    from yusuan.check import check
+
+    # the table's own identities (a one-table document misses the others: not the point here)
+    return [f"{f.code} {f.message}" for f in check(doc).errors if f.code != "table-missing"]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "text"])
+def test_columns_under_a_bare_qizhong_are_parts_of_the_total(tmp_path, fmt):
+    """其中 over the last three columns makes them parts of 合计 (already counted in 基本支出
+    or 项目支出), not more addends; 合计 / 基本支出 / 项目支出 beside it stay outside the group."""
+    lines = SPENDING_HEAD + [
+        _spending_row("2013810-质量基础", "30201-办公费", "173.24", project="173.24", operating="168.00"),
+        _spending_row("2013801-行政运行", "30201-办公费", "248.30", basic="248.30"),
+        [(10, "合计"), (-56, "421.54"), (-70, "248.30"), (-82, "173.24"), (-100, "168.00")],
+    ]
+    if fmt == "pdf":
+        path = write(tmp_path, make_pdf([{"items": _layout_items(lines)}]))
+    else:
+        path = tmp_path / "doc.txt"
+        path.write_text(_layout_text(lines), encoding="utf-8")
+    doc, _ = read(path)
+    (table,) = doc.tables
+    roles = [c.role for c in table.columns]
+    assert roles[:3] == ["total", "basic", "project"]
+    assert roles[3:] == ["within.operating_expenditure", "within.remit_superior", "within.subsidy_affiliated"]
+    assert _errors(doc) == []
+
+
+def test_an_empty_column_of_the_first_page_takes_the_next_pages_amounts(tmp_path):
+    """项目支出 blank all over the first page, printed on the next (no header there): its
+    amounts go to the 项目支出 column, not to a new unnamed one."""
+    basic = ["30101-基本工资", "30102-津贴补贴", "30103-奖金", "30107-绩效工资", "30113-住房公积金"]
+    project = ["30201-办公费", "30202-印刷费", "30205-水费", "30206-电费", "30207-邮电费"]
+    p1 = SPENDING_HEAD + [_spending_row("2010601-行政运行", e, "10.00", basic="10.00") for e in basic]
+    p2 = [_spending_row("2010602-一般行政管理事务", e, "5.00", project="5.00") for e in project]
+    p2 += [[(10, "合计"), (-56, "75.00"), (-70, "50.00"), (-82, "25.00")]]
+    doc, _ = read(write(tmp_path, make_pdf([{"items": _layout_items(p1)}, {"items": _layout_items(p2)}])))
+    (table,) = doc.tables
+    assert [c.role for c in table.columns if c.role is None] == []
+    project = table.key_for("project")
+    assert sum(r.value(project) or 0 for r in table.rows if r.code) == 25
+    assert _errors(doc) == []
+
+
+def test_a_table_too_wide_for_one_page_continues_its_columns(tmp_path):
+    """收入总表 over two pages side by side: the second page's 小计 / 一般公共预算资金 under
+    上年结转结余 are other columns than the first page's under 本年收入, and 其他收入 beside
+    that group (not centred under it) still belongs to 本年收入."""
+    p1 = [
+        [(40, "预算02表"), (50, "收入总表")],
+        [(60, "本年收入")],
+        [(4, "合计")],
+        [(22, "小计"), (38, "一般公共预算资金"), (62, "事业收入"), (74, "上级补助收入"), (90, "事业单位经营收入")],
+        [(-12, "110.00"), (-28, "100.00"), (-50, "60.00"), (-68, "20.00"), (-84, "5.00"), (-104, "5.00")],
+    ]
+    p2 = [
+        [(40, "预算02表"), (50, "收入总表")],
+        [(56, "上年结转结余")],
+        [(16, "其他收入"), (38, "小计"), (52, "一般公共预算资金"), (78, "单位资金")],
+        [(-24, "10.00"), (-44, "10.00"), (-66, "4.00"), (-86, "6.00")],
+    ]
+    doc, _ = read(write(tmp_path, make_pdf([{"items": _layout_items(p1)}, {"items": _layout_items(p2)}])))
+    (table,) = doc.tables
+    roles = [c.role for c in table.columns]
+    assert roles[:6] == ["total", "subtotal", "general_budget", "business_income", "superior_subsidy", "operating_income"]
+    assert sorted(roles[6:]) == ["carryover.general_budget", "carryover.subtotal", "carryover.unit_funds", "other_income"]
+    assert _errors(doc) == []
+
+
+def test_a_short_page_keeps_its_columns_whatever_its_codes(tmp_path):
+    """A continuation page of two rows and the 合计 lines up with the previous page's
+    columns; its subject codes (numbers in the label column) do not pull the alignment."""
+    head = [
+        [(40, "预算05表"), (50, "一般公共预算支出表")],
+        [(2, "科目编码"), (12, "科目名称"), (34, "合计"), (45, "基本支出"), (58, "人员经费"), (70, "公用经费"),
+         (82, "项目支出"), (92, "扣除基建")],
+    ]
+    rows = [[(2, "2080505"), (12, "养老保险缴费"), (-38, "10.00"), (-50, "10.00"), (-62, "10.00")] for _ in range(4)]
+    rows.append(
+        [(2, "2080299"), (12, "其他民政管理事务支出"), (-38, "12.00"), (-50, "8.00"), (-62, "6.00"), (-74, "2.00"),
+         (-86, "4.00"), (-98, "4.00")]
+    )
+    p2 = [
+        [(2, "2101102"), (12, "事业单位医疗"), (-38, "5.00"), (-50, "5.00"), (-62, "5.00")],
+        [(2, "2150299"), (12, "其他制造业支出"), (-38, "1.00"), (-86, "1.00")],
+        [(12, "合计"), (-38, "58.00"), (-50, "53.00"), (-62, "51.00"), (-74, "2.00"), (-86, "5.00"), (-98, "4.00")],
+    ]
+    doc, _ = read(write(tmp_path, make_pdf([{"items": _layout_items(head + rows)}, {"items": _layout_items(p2)}])))
+    (table,) = doc.tables
+    last = [r for r in table.rows if r.code == "2150299"][0]
+    assert last.value(table.key_for("project")) == 1
+    assert _errors(doc) == []
+
+
+@pytest.mark.parametrize("quoted,ok", [("85.00", True), ("86.00", False)])
+def test_a_fund_quoted_with_its_carry_over(tmp_path, quoted, ok):
+    """收入预算 split by fund with 上年结转 included (收入总计 110 = 一般公共预算 80 + 5 结转
+    + 事业收入 20 + 5 单位资金结转): the fund's figure with its carry-over is a reading of
+    the 收入总表, any other amount is still a mismatch."""
+    lines = [
+        [(4, "二、收入预算情况说明")],
+        [(4, f"2026年度收入预算110.00万元，其中：一般公共预算收入{quoted}万元，事业收入20.00万元。")],
+        [(40, "预算02表"), (50, "收入总表")],
+        [(30, "本年收入"), (73, "上年结转结余")],
+        [(4, "合计")],
+        [(16, "小计"), (26, "一般公共预算资金"), (46, "事业收入"), (62, "小计"), (70, "一般公共预算资金"), (90, "单位资金")],
+        [(-10, "110.00"), (-20, "100.00"), (-40, "80.00"), (-54, "20.00"), (-66, "10.00"), (-84, "5.00"), (-98, "5.00")],
+    ]
+    path = tmp_path / "doc.txt"
+    path.write_text(_layout_text(lines), encoding="utf-8")
+    doc, _ = read(path)
+    found = [e for e in _errors(doc) if e.startswith("narrative-amount-mismatch")]
+    assert (found == []) is ok
+
+
+def test_groups_side_by_side_each_hold_their_own_subtotal():
+    """pdftotext squeezes Beijing's 收入总表: 本年收入 is centred as well over 小计 … 其他收入
+    as over 小计 … the carried-over 小计. Beside 上年结转结余 each group holds its own 小计."""
+    from yusuan.catalog import get
+    from yusuan.parse.grid import HeaderCell, Slot, _widen_groups
+
+    # header words (x0, x1, text) over value columns (x0, x1), in character cells
+    cols = [((2, 4, "合计"), (0, 13)), ((18, 20, "小计"), (16, 29)), ((35, 42, "一般公共预算资金"), (33, 46)),
+            ((66, 70, "事业收入"), (64, 72)), ((98, 102, "其他收入"), (96, 104)), ((105, 107, "小计"), (105, 114)),
+            ((119, 126, "一般公共预算资金"), (119, 128)), ((151, 155, "单位资金"), (151, 155))]
+    slots = [Slot(a, b, 1 if k in (0, 1, 2, 5, 6) else 0) for k, (_, (a, b)) in enumerate(cols)]
+    cells = [HeaderCell("本年收入", 0, 3, 3, 61.0, 59, 63), HeaderCell("上年结转结余", 0, 6, 6, 134.0, 131, 137),
+             HeaderCell("合计", 1, 0, 0, 3.0, 2, 4)]
+    cells += [HeaderCell(t, 2, k, k, (a + b) / 2, a, b) for k, ((a, b, t), _) in enumerate(cols) if k]
+    groups = _widen_groups(cells, slots, 3, get())[:2]
+    assert [(g.text, g.first, g.last) for g in groups] == [("本年收入", 1, 4), ("上年结转结余", 5, 7)]

@@ -67,6 +67,7 @@ _TITLE_END_RE = re.compile(
     r"(?:[^（(）)]{0,16}[)）])?(?:预算|决算)?(?:明细|情况)?表?(?:[（(][^）)]{0,24}[)）])?(?:\d{1,3}|（续）|续表?|[:：])?"
 )
 _SENTENCE_RE = re.compile(r"[，。；！？]|详见|见下表|如下")
+_BARE_WITHIN = re.compile(r"其中[:：]?")  # a group header saying only “of which”
 _TITLE_CACHE_SIZE = 1 << 16
 
 
@@ -104,6 +105,7 @@ class Catalog:
         self.roles_patterns = tuple((re.compile(p), r) for p, r in columns["roles"]["patterns"])
         self.group_prefixes = tuple((k, tuple(v)) for k, v in columns["group_prefixes"].items())
         self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
+        self.within_roles = frozenset(columns.get("within_roles", ()))
         self.group_members: dict[str, frozenset[str]] = {
             k: frozenset(v) for k, v in (columns.get("group_members") or {}).items()
         }
@@ -204,6 +206,8 @@ class Catalog:
             parent = self._plain_role(owner[-1])
             if parent in self.subtotal_groups:
                 role = parent
+        if role in self.within_roles and any(_BARE_WITHIN.fullmatch(g) for g in groups):
+            return f"within.{role}"  # 其中 over it: a part of the total, not one more addend
         for prefix, words in self.group_prefixes:
             if any(g.startswith(w) for g in groups for w in words):
                 if prefix == "carryover" and role == "carryover":

@@ -40,7 +40,7 @@ RULES: tuple[Rule, ...] = (
     Rule("document-unreadable", "error", "parse", "文件无法作为公开文件读取", "空文件、非文本、损坏或加密的文件。"),
     Rule("parse-timeout", "error", "parse", "解析超时或超出内存", "单个文件的解析超过时间或内存上限，已跳过。"),
     # -- row identities
-    Rule("row-total-mismatch", "error", "row", "合计不等于各分项之和", "合计 = 基本支出 + 项目支出 (+ 经营支出 + 上缴上级支出 + 对附属单位补助支出)；合计 = 本年收入 + 上年结转；合计 = 各资金来源之和。"),
+    Rule("row-total-mismatch", "error", "row", "合计不等于各分项之和", "合计 = 基本支出 + 项目支出 (+ 经营支出 + 上缴上级支出 + 对附属单位补助支出，印在“其中”下时不另加)；合计 = 本年收入 + 上年结转；合计 = 各资金来源之和。"),
     Rule("row-subtotal-mismatch", "error", "row", "小计不等于各收入来源之和", "本年收入小计 = 财政拨款收入 + 财政专户 + 事业收入 + 经营收入 + 上级补助 + 附属单位上缴 + 其他收入。"),
     Rule("basic-split-mismatch", "error", "row", "基本支出不等于人员经费与公用经费之和", "基本支出 = 人员经费 + 公用经费。"),
     Rule("fund-split-mismatch", "error", "row", "财政拨款不等于各类财政拨款之和", "财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营预算。"),

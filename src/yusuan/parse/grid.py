@@ -681,8 +681,17 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                 c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog, lines_of
             )
             widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
-        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
+        # two groups side by side, one of them carried over (本年收入 / 上年结转结余): each
+        # holds its own 小计 …, so a cut giving one of them a name twice costs more
+        carried = catalog is not None and any(_carried_over(c.text, catalog) for c in line_cells)
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot, leaf_role if carried else None)
     return [widened[id(c)] for c in cells]
+
+
+def _carried_over(text: str, catalog: Catalog) -> bool:
+    """A group header of last year's carry-over (上年结转结余, 年初结转)."""
+    t = squash(text)
+    return any(t.startswith(w) for k, words in catalog.group_prefixes if k == "carryover" for w in words)
 
 
 def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
@@ -768,6 +777,7 @@ def _widen_one(
             return c  # a cell's text wrapped at its width (其中：专项资 / 金列入部门预)
     best = (c.first, c.last)
     best_w = 0.0
+    fits: dict[tuple[int, int], float] = {}  # acceptable runs → how far off centre
     in_cand = set(cand)
     # contiguous runs of candidates containing the cell's own slots, centred under it
     for a in cand:
@@ -785,18 +795,34 @@ def _widen_one(
                 ea += 1
             while eb > ea and label_slot[eb]:
                 eb -= 1
-            if lines_of is not None and eb > ea and (
-                _beside(ea, range(ea + 1, eb + 1), c.line, lines_of) or _beside(eb, range(ea, eb), c.line, lines_of)
-            ):
+            if lines_of is not None and eb > ea and _tiers(ea, eb, c.line, lines_of):
                 continue
             mid = (centre[a] + centre[b]) / 2
             width = centre[b] - centre[a]
-            if abs(mid - c.center) <= max(4.0, 0.35 * width) and width > best_w:
-                best, best_w = (a, b), width
+            off = abs(mid - c.center)
+            if off <= max(4.0, 0.35 * width):
+                fits[(a, b)] = off
+                if width > best_w:
+                    best, best_w = (a, b), width
+    a, b = best
+    if fits.get(best, 0.0) > _CENTRED_LOOSE:
+        # the widest run is centred only loosely; one column narrower at an edge, centred
+        # right under the text (上年结转结余 over 小计 … 单位资金 on a page of its own, with
+        # 其他收入 of 本年收入 left of it): that edge column stands beside the group
+        for run in ((a + 1, b), (a, b - 1)):
+            if fits.get(run, _CENTRED_LOOSE) <= _CENTRED_TIGHT and run[0] < run[1]:
+                best = run
+                break
     return HeaderCell(c.text, c.line, best[0], best[1], c.center, c.x0, c.x1)
 
 
-def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool]) -> None:
+_CENTRED_LOOSE = 4.0  # character cells: a group header further off its run's middle is only loosely centred
+_CENTRED_TIGHT = 1.0  # and one this near it is centred over exactly that run
+
+
+def _cut_overlaps(
+    line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool], leaf_role: list[str | None] | None = None
+) -> None:
     """Cells of one header line never share a column: a chain of overlapping runs is split
     where the groups come out best centred under their texts, all together (label
     columns at a run's ends aside)."""
@@ -818,7 +844,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
         starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
             options = [
-                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first), a)
+                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first) + _repeats(a, k, leaf_role), a)
                 for a in starts if a <= k
             ]
             cost, a = min(options)
@@ -836,7 +862,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
                 for e in ends:
                     if e < a:
                         continue
-                    total = cost + _off_centre(c, a, e, centre, label_slot)
+                    total = cost + _off_centre(c, a, e, centre, label_slot) + _repeats(a, e, leaf_role)
                     if last:
                         total += _TRIM_COST * (c.last - e)
                     if e not in nxt or total < nxt[e][0]:
@@ -855,6 +881,18 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
 _TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
 
 
+_REPEAT_COST = 50.0  # character cells: a group holding one column name twice is cut elsewhere if it can be
+
+
+def _repeats(a: int, b: int, leaf_role: list[str | None] | None) -> float:
+    """The price of a group over columns ``a``..``b`` naming one role twice: of two groups
+    side by side (本年收入 / 上年结转结余, each over its own 小计), each holds its own."""
+    if leaf_role is None:
+        return 0.0
+    roles = [r for r in leaf_role[a : b + 1] if r is not None]
+    return _REPEAT_COST if len(roles) != len(set(roles)) else 0.0
+
+
 def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
     """How far the run of columns ``a``..``b`` (label columns at its ends left out) is
     centred off the cell's text."""
@@ -865,10 +903,24 @@ def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: 
     return abs((centre[a] + centre[b]) / 2 - c.center)
 
 
-def _beside(edge: int, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
-    """A column at the edge of a run whose own header stands above every header of the
+def _tiers(a: int, b: int, line: int, lines_of: dict[int, list[int]]) -> bool:
+    """The run ``a``..``b`` splits into columns beside the group and columns under it: a
+    first or last stretch of columns whose own headers all stand above every header of
+    the others (合计 / 基本支出 / 项目支出 in cells spanning the header rows, left of 其中
+    over 事业单位经营支出 / 上缴上级支出 / 对附属单位补助支出 on the lowest line)."""
+    for k in range(a, b):
+        left, right = range(a, k + 1), range(k + 1, b + 1)
+        if _beside(left, right, line, lines_of) or _beside(right, left, line, lines_of):
+            return True
+    return False
+
+
+def _beside(edge: range, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
+    """Columns at the edge of a run whose own headers stand above every header of the
     other columns (合计 centred in a cell spanning all header rows, left of 本年收入 over
-    小计 …) stands beside the group, not under it."""
-    own = [x for x in lines_of.get(edge, ()) if x > line]
+    小计 …) stand beside the group, not under it."""
+    owns = [[x for x in lines_of.get(s, ()) if x > line] for s in edge]
     others = [x for s in rest for x in lines_of.get(s, ()) if x > line]
-    return bool(own and others) and max(own) < min(others)
+    if not others or not all(owns):
+        return False  # every column of the stretch has a header of its own
+    return max(x for own in owns for x in own) < min(others)

@@ -409,7 +409,7 @@ def _read_segments(
             prev_hcols, prev_mapping = hcols, {j: j for j in range(len(hcols))}
             continue
         if raw.grid or any(h.leaf for h in hcols):
-            mapping = _match_columns(g_hcols, hcols)
+            mapping = _match_columns(g_hcols, hcols, catalog)
         elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
         else:
@@ -419,6 +419,8 @@ def _read_segments(
             scores = [_row_score(mp, rows, roles) for mp in options]
             mapping = options[scores.index(max(scores))]  # ties: the shift
         used = {i for r in rows for i in r.cells}
+        if not raw.grid and not any(h.leaf for h in hcols):
+            _fill_empty_columns(mapping, g_slots, g_hcols, g_rows, slots, used)
         for i, hc in enumerate(hcols):
             if i not in mapping and i in used:
                 mapping[i] = len(g_hcols)
@@ -434,6 +436,53 @@ def _read_segments(
 
 
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
+
+
+def _fill_empty_columns(
+    mapping: dict[int, int], base: list[Slot], base_hcols: list[HeaderColumn], base_rows: list[GridRow],
+    other: list[Slot], used: set[int],
+) -> None:
+    """Amounts of a header-less page that match no column with data so far go to a
+    headed column that was empty until now (项目支出 blank on the first page of 支出总表,
+    filled on the next), when one stands between the page's matched neighbours, at the
+    place of the amounts (the page moved by the shift of its matched value columns).
+
+    The alignments above match only columns with data: an empty column has no amounts
+    to anchor it, and would otherwise turn into a new, unnamed column.  Only a page whose
+    matched value columns all moved by one shift (a continuation, not another table run
+    on) is filled so."""
+    from .grid import _JITTER
+
+    filled = {i for r in base_rows for i in r.cells}
+    targets = set(mapping.values())
+    shifts = sorted(
+        other[j].x1 - base[b].x1 for j, b in mapping.items() if other[j].numeric and base[b].numeric
+    )
+    if not shifts or shifts[-1] - shifts[0] > 2 * _JITTER:
+        return  # the page's value columns do not stand where the first page's do, moved as one
+    shift = shifts[len(shifts) // 2]
+    for j in sorted(used):
+        if j in mapping or not other[j].numeric:
+            continue
+        lo = max((b for i, b in mapping.items() if i < j), default=-1)
+        hi = min((b for i, b in mapping.items() if i > j), default=len(base))
+        best, best_d = None, 0.0
+        for b in range(lo + 1, hi):
+            s = base[b]
+            if b in filled or b in targets or s.text or not base_hcols[b].leaf:
+                continue
+            x0, x1 = s.x0 + shift - _JITTER, s.x1 + shift + _JITTER
+            if min(x1, other[j].x1) - max(x0, other[j].x0) <= 0:
+                continue  # not where the amounts stand
+            d = abs((x0 + x1) / 2 - other[j].center)
+            if best is None or d < best_d:
+                best, best_d = b, d
+        if best is not None:
+            mapping[j] = best
+            targets.add(best)
+            # from now on a value column, where this page's amounts stand (later pages align to it)
+            o = other[j]
+            base[best] = Slot(o.x0 - shift, o.x1 - shift, o.numeric, 0)
 
 
 def _fits(slots: list[Slot], body: list[Line]) -> bool:
@@ -460,6 +509,9 @@ def _fits(slots: list[Slot], body: list[Line]) -> bool:
     return True
 
 
+_SHIFT_MISS = 4.0  # character cells: the most one word may cost a shift of the previous page's columns
+
+
 def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
     """The previous page's columns moved by the shift that best fits this page's amounts
     (pdftotext moves a page's columns as a whole)."""
@@ -471,7 +523,9 @@ def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
         return slots
     best_shift, best_cost = 0.0, float("inf")
     for shift in {e - r for e in edges[:40] for r in rights}:
-        cost = sum(min(abs(e - shift - r) for r in rights) for e in edges)
+        # a word far from every value column (a subject code, which reads as a number,
+        # in its label column) costs the same under every shift instead of pulling it
+        cost = sum(min(min(abs(e - shift - r) for r in rights), _SHIFT_MISS) for e in edges)
         if cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and abs(shift) < abs(best_shift)):
             best_shift, best_cost = shift, cost
     return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
@@ -613,11 +667,23 @@ def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[S
     return mapping
 
 
-def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[int, int]:
-    """Align a later page's columns with the first page's by header text, keeping order."""
+def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn], catalog: Catalog | None = None) -> dict[int, int]:
+    """Align a later page's columns with the first page's by header text, keeping order.
+
+    A leaf under a group that qualifies it (上年结转结余 / 小计 against 本年收入 / 小计) is
+    another column than the same leaf without: a table too wide for one page continues its
+    columns on the next, and the two pages' 小计 are not one column."""
     n, m = len(base), len(other)
-    key_b = [clean_header(h.leaf) for h in base]
-    key_o = [clean_header(h.leaf) for h in other]
+
+    def key(h: HeaderColumn) -> str:
+        text = clean_header(h.leaf)
+        if catalog is None or not text or len(h.path) < 2:
+            return text
+        role = catalog.column_role(h.leaf, h.path) or ""
+        return f"{role.split('.')[0]}.{text}" if "." in role else text
+
+    key_b = [key(h) for h in base]
+    key_o = [key(h) for h in other]
     # longest common subsequence on header text, then fill gaps by position
     dp = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -640,14 +706,20 @@ def _match_columns(base: list[HeaderColumn], other: list[HeaderColumn]) -> dict[
     mapping = {oj: bi for bi, oj in pairs}
     if not any(key_o):  # a page without a header: same columns in the same order
         return {j: j for j in range(min(n, m))}
-    # unmatched columns between matched anchors: pair up by order when counts agree
+    # unmatched columns between matched anchors: pair up by order when counts agree (and
+    # no pair puts a qualified leaf, 上年结转结余 / 小计, on an unqualified one)
     anchors = [(-1, -1)] + pairs + [(n, m)]
     for (b0, o0), (b1, o1) in zip(anchors, anchors[1:]):
         bs, os_ = list(range(b0 + 1, b1)), list(range(o0 + 1, o1))
-        if len(bs) == len(os_):
+        if len(bs) == len(os_) and all(_qualifier(key_b[bi]) == _qualifier(key_o[oj]) for bi, oj in zip(bs, os_)):
             for bi, oj in zip(bs, os_):
                 mapping[oj] = bi
     return mapping
+
+
+def _qualifier(key: str) -> str:
+    """The group prefix of a ``_match_columns`` key (``carryover`` of ``carryover.小计``)."""
+    return key.split(".", 1)[0] if "." in key else ""
 
 
 def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) -> Line:

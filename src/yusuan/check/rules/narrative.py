@@ -88,15 +88,20 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
         if table.is_empty:
             return Decimal(0), table.amount_unit, Decimal(0)
         return None
-    if len(parts) == 3 and parts[1] == "total":
+    if len(parts) >= 3 and parts[1] == "total":
+        # ``kind.total.role`` or ``kind.total.role+role…`` (a fund with its carry-over)
+        roles = ".".join(parts[2:]).split("+")
         tr = total_row(table)
-        k = table.key_for(parts[2])
-        if tr is None or k is None:
+        if tr is None and kind == "income" and len(table.rows) == 1 and not table.rows[0].code:
+            tr = table.rows[0]  # a 收入总表 of one uncoded line (Beijing's) is its total
+        keys = [table.key_for(r) for r in roles]
+        if tr is None or keys[0] is None:
             return None
-        c = tr.cells.get(k)
-        if c is None or c.value is None:
+        cells = [tr.cells.get(k) for k in keys if k is not None]
+        values = [c.value for c in cells if c is not None and c.value is not None]
+        if not values:
             return Decimal(0), table.amount_unit, Decimal(0)
-        return c.value, table.amount_unit, ctx.step(table)
+        return sum(values, Decimal(0)), table.amount_unit, ctx.step(table)
     if len(parts) == 3:
         side, concept = parts[1], parts[2]
         group = "income" if side == "income" else "expenditure"

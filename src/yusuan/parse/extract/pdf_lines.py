@@ -31,6 +31,9 @@ SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is i
 CJK_JOIN_GAP = 0.25  # between two Chinese characters: closer than this is one word
 LINE_TOLERANCE = 0.4  # baseline bands closer than this fraction of the glyph height: one line
 
+#: runs this short are single glyphs (or a few PDFium kept together: ``1.9``)
+_GLYPHS = 3
+
 #: characters from here on are CJK (ideographs, kana, hangul, full-width forms)
 _WIDE = "\u2e80"
 
@@ -154,6 +157,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     space_gap = SPACE_GAP * cell
     first = line[0]
     text, x0, x1, last = first.text, first.x0, first.x1, first
+    glyphs = len(first.text) <= _GLYPHS  # the word so far is made of runs of a glyph or so
     for r in line[1:]:
         gap = r.x0 - x1
         if gap < space_gap:
@@ -175,6 +179,15 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                 # (an amount touching the next cell's ordinal label, ``16,474.82一、…``,
                 # is two cells: a row label never continues a number)
                 text += r.text
+            elif gap < join_gap and a and b and glyphs and len(r.text) <= _GLYPHS and (
+                atom(text + r.text) or r.text == "-"
+            ):
+                # a line set glyph by glyph (``2`` ``0`` ``7`` … ``-`` ``博``, every character
+                # placed on its own, PDFium keeping at most a few together): touching
+                # digits that still read as one number are one word, and so is a code
+                # touching its ``-`` (``2070205-博物馆``); an amount PDFium read whole
+                # (``12.50``) touching the next cell's stays apart
+                text += r.text
             elif not (a or b):
                 text += " " + r.text
             else:
@@ -183,11 +196,13 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                 if r.x1 > x1:
                     x1 = r.x1
                 last = r
+                glyphs = glyphs and len(r.text) <= _GLYPHS
                 continue
         words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
         parts.append(text)
         parts.append(" " * max(2, min(int(round(gap / cell)), 60)))
         text, x0, x1, last = r.text, r.x0, r.x1, r
+        glyphs = len(r.text) <= _GLYPHS
     words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
     parts.append(text)
     return words, "".join(parts)
