@@ -246,6 +246,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
     own_line: dict[int, int] = {}  # and its header line
+    tight = _tight_code_levels(header)
     for li, ln in enumerate(header):
         for w in ln.words:
             x0, x1 = w.x0, w.x1
@@ -259,7 +260,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                     own_line[i] = min(own_line.get(i, li), li)
                 if bands[i][0] < w.x0 and w.x1 <= bands[i][1]:  # within its cell: not a group header over it
                     owners.setdefault(i, []).append((li, w))
-            if not hit:
+            if not hit and id(w) not in tight:
                 orphans.append((li, w))
     extra: list[Slot] = []
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
@@ -521,7 +522,50 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                 if hit[0] is None:
                     hit = [best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
+    _spread_code_levels(cells, slots)
     return _merge_same_slot_words(cells)
+
+
+_CODE_LEVEL_WORDS = ("类", "款", "项")
+
+
+def _tight_code_levels(header: list[Line]) -> set[int]:
+    """ids of the 款 and 项 of a ``类 款 项`` printed one character apart: they name the
+    code columns printed wide below (``201   13   01``, see ``_spread_code_levels``), not
+    empty columns of their own."""
+    out: set[int] = set()
+    for ln in header:
+        ws = ln.words
+        for k in range(len(ws) - 2):
+            run = ws[k : k + 3]
+            if tuple(w.text for w in run) == _CODE_LEVEL_WORDS and all(
+                b.x0 - a.x1 < 2 for a, b in zip(run, run[1:])
+            ):
+                out.update(id(w) for w in run[1:])
+    return out
+
+
+def _spread_code_levels(cells: list[HeaderCell], slots: list[Slot]) -> None:
+    """``类 款 项`` printed tight (one character apart) over code parts printed wide
+    (``201   13   01``): the three words stand over the first code column only, so 款 and
+    项 would join 类 and the 款/项 columns be read as amounts.  They name the three data
+    columns from 类's on, when those columns end before any other header word that
+    stands to the right of 项 (the label and amount headers)."""
+    for li in {c.line for c in cells}:
+        line = sorted((c for c in cells if c.line == li), key=lambda c: c.x0)
+        for k in range(len(line) - 2):
+            run = line[k : k + 3]
+            if tuple(c.text for c in run) != _CODE_LEVEL_WORDS:
+                continue
+            if run[0].first < run[1].first < run[2].first:
+                continue
+            # the data columns from 类's on (an empty column made of a header word is none)
+            data = [i for i in range(run[0].first, len(slots)) if slots[i].numeric or slots[i].text][:3]
+            right = [c.x0 for c in cells if c not in run and c.x0 >= run[2].x1]
+            if len(data) < 3 or data[0] != run[0].first or (right and slots[data[2]].x1 >= min(right)):
+                continue
+            for i, c in zip(data, run):
+                c.first = c.last = i
 
 
 def _own_empty(s: Slot, x0: float, x1: float) -> int:
