@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from yusuan.check import check
 from yusuan.parse import parse_text
 
@@ -43,3 +45,40 @@ def test_tight_code_levels_name_the_wide_code_columns():
 def test_appropriation_expenditure_title_is_its_own_table():
     doc, _ = parse_text(APPROPRIATION_EXPENDITURE)
     assert [t.id for t in doc.tables] == ["appropriation_expenditure"]
+
+
+# the header's 类 款 项 on the line of the 合计 row's amounts, the 合计 label below (a
+# vertically centred 合计 row beside the header's last line)
+INCOME_FINAL = """\
+2024年部门决算
+                                   收入决算表
+                                                              单位：万元
+                项目
+                                              本年收入合计        财政拨款收入        其他收入
+  支出功能分类科目编码   科目名称
+类     款    项                                2,946.25      2,940.05        6.20
+                     合计
+201             一般公共服务支出                    2,946.25      2,940.05        6.20
+201   06        财政事务                        2,946.25      2,940.05        6.20
+201   06   01   行政运行                        2,930.06      2,930.05        0.01
+201   06   02   一般行政管理事务                       16.19         10.00        6.19
+"""
+
+
+def _amounts_above_code_levels(text: str) -> str:
+    """The same page as pdftotext -layout prints it: the 合计 amounts on a line of their
+    own above 类 款 项."""
+    lines = text.split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("类"))
+    pos = lines[k].index("2,946.25")
+    return "\n".join([*lines[:k], " " * pos + lines[k][pos:], lines[k][:pos].rstrip(), *lines[k + 1 :]])
+
+
+@pytest.mark.parametrize("text", [INCOME_FINAL, _amounts_above_code_levels(INCOME_FINAL)])
+def test_code_levels_sharing_the_total_rows_line(text):
+    doc, _ = parse_text(text)
+    (table,) = [t for t in doc.tables if t.id == "final_income_summary"]
+    assert [c.role for c in table.columns] == ["total", "fiscal", "other_income"]
+    assert [(r.code, r.label) for r in table.rows][:3] == [(None, "合计"), ("201", "一般公共服务支出"), ("20106", "财政事务")]
+    assert table.rows[0].cells["total"].value == Decimal("2946.25")
+    assert table.rows[3].code == "2010601"

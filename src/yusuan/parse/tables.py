@@ -133,6 +133,17 @@ def _is_data_line(line: Line, catalog: Catalog) -> bool:
     return False
 
 
+def _code_level_lead(line: Line) -> int:
+    """How many words at the start of a data line are the header's 类 款 项 (0: none)."""
+    ws = line.words
+    n = 0
+    while n < len(ws) and n < 3 and ws[n].text == "类款项"[n]:
+        n += 1
+    if n < 2 or not any(is_amount(w.text) for w in ws[n:]):
+        return 0
+    return n
+
+
 def _unit_line(line: Line) -> tuple[str, str] | None:
     """``542001 石家庄市鹿泉区信访局本级`` (a page header naming the unit)."""
     if not line.words[0].text[:3].isdecimal() or len(line.words[0].text) < 3:
@@ -240,6 +251,13 @@ def build_table(
             if state == "body":
                 state = "continued"
                 new_segment()
+        lead = _code_level_lead(ln)
+        if lead:
+            # the header's 类 款 项 on the line of the first row's amounts (a PDF whose 合计
+            # row is vertically centred beside the header's last line): two lines
+            seg.header.append(Line(ln.words[:lead], ln.page, ln.lineno, " ".join(w.text for w in ln.words[:lead])))
+            ln = Line(ln.words[lead:], ln.page, ln.lineno, " ".join(w.text for w in ln.words[lead:]))
+            j = ln.joined
         if state in ("header", "continued"):
             if _is_data_line(ln, catalog):
                 state = "body"
@@ -254,6 +272,11 @@ def build_table(
                 seg.body.append(ln)
         else:
             if j in seen_header_text and not _is_data_line(ln, catalog):
+                continue
+            if squash(j) in _CODE_LEVEL_LINES:
+                # the header's last line (类 款 项) printed below the first row's amounts
+                # (a 合计 row whose amounts stand above its label, vertically centred)
+                seg.header.append(ln)
                 continue
             seg.body.append(ln)
     segments = [sg for sg in segments if sg.body or sg is segments[0]]
@@ -707,6 +730,7 @@ def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _SPACED_TAILS = ("资金性",)
 _CODE_LEVELS = frozenset("类款项")
+_CODE_LEVEL_LINES = frozenset({"类款项", "类款"})
 
 
 def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:
