@@ -82,3 +82,72 @@ def test_code_levels_sharing_the_total_rows_line(text):
     assert [(r.code, r.label) for r in table.rows][:3] == [(None, "合计"), ("201", "一般公共服务支出"), ("20106", "财政事务")]
     assert table.rows[0].cells["total"].value == Decimal("2946.25")
     assert table.rows[3].code == "2010601"
+
+
+# a 款 code printed a line above its name and amounts (the name cell is vertically centred)
+CODE_ABOVE = """\
+2024年部门决算
+                 一般公共预算财政拨款支出决算表
+                                              单位：万元
+ 功能分类科目编码     科目名称            合计        基本支出       项目支出
+221        住房保障支出            461.08       461.08        0.00
+22102
+           住房改革支出            461.08       461.08        0.00
+2210201    住房公积金              289.59       289.59        0.00
+2210203    购房补贴                171.49       171.49        0.00
+           合计                    461.08       461.08        0.00
+"""
+
+
+def test_code_alone_above_its_row():
+    doc, _ = parse_text(CODE_ABOVE)
+    (table,) = [t for t in doc.tables if t.id == "final_general_budget_expenditure"]
+    assert [(r.code, r.label) for r in table.rows] == [
+        ("221", "住房保障支出"),
+        ("22102", "住房改革支出"),
+        ("2210201", "住房公积金"),
+        ("2210203", "购房补贴"),
+        (None, "合计"),
+    ]
+    assert not [f for f in check(doc).errors if f.code != "table-missing"]
+
+
+# 上海's one-line 三公 table: 购置费 and 运行费 side by side over a single amount that ends
+# right of 运行费 (购置费 is empty); the 情况说明 quotes the 机关运行经费 column
+THREE_PUBLIC = """\
+2026年单位预算
+                      2026年单位“三公”经费和机关运行经费预算表
+编制单位：某某局                                                                     单位:万元
+
+                                 “三公”经费预算数
+
+                                                                             机关运行经费预算
+                                                  公务用车购置及运行费
+                                                                                 数
+   合计            因公出国(境)费      公务接待费
+                                          小计           购置费     运行费
+
+
+
+        237.92        201.80       8.12        28.00                 28.00       2,180.26
+                              其他相关情况说明
+  二、机关运行经费预算
+      2026年某某局下属1家机关财政拨款的机关运行经费预算为2,180.26万元。
+"""
+
+
+def test_side_by_side_headers_over_one_amount():
+    doc, _ = parse_text(THREE_PUBLIC)
+    (table,) = [t for t in doc.tables if t.id == "three_public_expenses"]
+    (row,) = table.rows
+    values = {k: c.text for k, c in row.cells.items()}
+    assert values["vehicle_operation"] == "28.00"
+    assert "vehicle_purchase" not in values
+    assert values["agency_operating"] == "2,180.26"
+    assert not [f for f in check(doc).errors if f.code.startswith(("narrative", "item-sum"))]
+
+
+def test_narrative_agency_operating_against_the_one_line_table():
+    doc, _ = parse_text(THREE_PUBLIC.replace("预算为2,180.26万元", "预算为2,180.00万元"))
+    found = [f for f in check(doc).errors if f.code == "narrative-amount-mismatch"]
+    assert len(found) == 1 and found[0].actual == Decimal("2180.00")

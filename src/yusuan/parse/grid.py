@@ -263,9 +263,12 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             if not hit and id(w) not in tight:
                 orphans.append((li, w))
     extra: list[Slot] = []
+    beside = _left_of_band_neighbour(orphans, slots, bands)
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
         band = inside[0] if inside else None
+        if id(w) in beside:
+            band = None  # a header left of another in the same value column's band: an empty column
         if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
             # bands overlap by the amounts' drift: a word wholly right of a value column's
             # right-aligned amounts stands in the next column's cell, not in this one
@@ -317,6 +320,32 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         else:
             extra.append(Slot(w.x0, w.x1))
     return sorted(slots + extra, key=lambda s: (s.x0, s.x1))
+
+
+def _left_of_band_neighbour(orphans: list[tuple[int, Word]], slots: list[Slot], bands: list[tuple[float, float]]) -> set[int]:
+    """ids of header words (standing over no data) that share a value column's band with
+    another word of their line to their right: the amounts (right-aligned) belong under
+    the rightmost (``购置费  运行费`` over ``28.00`` ending right of 运行费: 购置费 heads an
+    empty column)."""
+    by_band: dict[tuple[int, int], list[Word]] = {}
+    for li, w in orphans:
+        inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
+        if len(inside) == 1 and slots[inside[0]].numeric and w.x1 <= slots[inside[0]].x1:
+            by_band.setdefault((li, inside[0]), []).append(w)
+    out: set[int] = set()
+    for (li, _), ws in by_band.items():
+        if len(ws) > 1:
+            ws.sort(key=lambda w: w.x0)
+            if not all(b.x0 >= a.x1 for a, b in zip(ws, ws[1:])):
+                continue  # not side by side
+            if any(
+                lj != li and _overlap(w.x0, w.x1, o.x0, o.x1) > 0 and o.x1 - o.x0 <= 2 * (w.x1 - w.x0)
+                for lj, o in orphans
+                for w in ws
+            ):
+                continue  # wrapped headers (公务用车 / 购置费), not a group over them: not read here
+            out.update(id(w) for w in ws[:-1])
+    return out
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:

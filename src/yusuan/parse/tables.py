@@ -1113,7 +1113,9 @@ def _collect_rows(
                 pending_values.values.update({k: v for k, v in b.values.items() if k not in pending_values.values})
             continue
         if pending_values is not None:
-            if not (set(pending_values.values) & set(b.values)):
+            if _code_above(pending_values, b, bufs):
+                b.code = next(iter(pending_values.values.values()))
+            elif not (set(pending_values.values) & set(b.values)):
                 b.values.update(pending_values.values)
             else:
                 bufs.append(pending_values)
@@ -1142,6 +1144,21 @@ def _label_done(b: _RowBuf) -> bool:
 
 
 _ORDINAL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合\s*计|总\s*计|小\s*计)")
+
+
+def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
+    """A subject code alone on the line above a row of name and amounts that has no code
+    (``22102`` / ``住房改革支出  461.08 …``), in a table whose rows carry codes: the row's
+    code, not an amount (it was read as one, standing near an amount column's edge)."""
+    if len(pending.values) != 1 or b.seq or b.code or b.code_parts or b.codes or not b.label or not b.values:
+        return False
+    if not bufs or not (bufs[-1].code or bufs[-1].code_parts) or bufs[-1].seq:
+        return False
+    if pending.line is None or b.line is None or pending.line.page != b.line.page:
+        return False
+    if _ORDINAL_START_RE.match(b.label):
+        return False  # 合计 / 其中 / 一、… are rows of their own
+    return is_code(next(iter(pending.values.values())).strip())
 
 
 def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
@@ -1198,6 +1215,12 @@ def _finish_row(
     if b.code_parts:
         parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
         code = join_code(parts)
+        if code is None and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
+            # a 款/项 printed without its leading zero (``301  2`` for 30102: a spreadsheet
+            # cell formatted as a number)
+            code = join_code([parts[0], *(p.zfill(2) if p else p for p in parts[1:])])
+            if code:
+                b.repaired = " ".join(p for p in parts if p)
         if code:
             b.code = code
         elif any(parts):

@@ -90,6 +90,8 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
         return None
     if len(parts) == 3 and parts[1] == "total":
         tr = total_row(table)
+        if tr is None and len(table.rows) == 1 and not table.rows[0].code and not table.rows[0].label:
+            tr = table.rows[0]  # a table of one unlabelled line (上海's 三公 table) is its own total
         k = table.key_for(parts[2])
         if tr is None or k is None:
             return None
@@ -129,15 +131,22 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
 
 
 def _code_figure(ctx: Context, g: UnitGroup, code: str) -> tuple[Decimal, AmountUnit, Decimal] | None:
-    for kind in ("gbe", "expenditure"):
+    """The row of subject ``code`` in the 一般公共预算支出表, else in the 政府性基金 or
+    国有资本经营 支出表 (a 类 the 情况说明 lists among 财政拨款支出 may be funded by a
+    government fund alone: 上海福利彩票's 229 其他支出), else in the 支出总表."""
+    for kind in ("gbe", "gov_fund", "state_capital", "expenditure"):
         t: Table | None = g.get(kind)
         if t is None:
             continue
         k = t.key_for("total")
+        if k is None and kind in ("gov_fund", "state_capital"):
+            k = amount_key(t, "expenditure") or amount_key(t, None)
         rows = [r for r in t.rows if r.code == code]
         if len(rows) == 1 and k:
             c = rows[0].cells.get(k)
             if c is None or c.value is None:
+                if kind in ("gov_fund", "state_capital"):
+                    continue  # a fund table listing the 类 without an amount names none
                 return Decimal(0), t.amount_unit, Decimal(0)
             return c.value, t.amount_unit, ctx.step(t)
     return None
