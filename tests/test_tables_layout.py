@@ -151,3 +151,28 @@ def test_narrative_agency_operating_against_the_one_line_table():
     doc, _ = parse_text(THREE_PUBLIC.replace("预算为2,180.26万元", "预算为2,180.00万元"))
     found = [f for f in check(doc).errors if f.code == "narrative-amount-mismatch"]
     assert len(found) == 1 and found[0].actual == Decimal("2180.00")
+
+
+
+
+def test_a_group_header_is_told_by_the_cells_under_it():
+    """决算 三公 (PDF geometry): 公务用车购置及运行维护费 stands over 公务用车购置费 and
+    公务用车运行维护费 — a group header, which heads no empty column of its own (else
+    运行维护费 would be matched to that column rather than to its amounts); a wrapped leaf
+    over its one continuation, or over 栏次 numbers, is none."""
+    from yusuan.parse.grid import _over_two_below
+    from yusuan.parse.layout import Line, Word
+
+    def line(*words):
+        return Line([Word(t, x0, x1) for t, x0, x1 in words], 1, 0)
+
+    group = Word("公务用车购置及运行维护费", 108.8, 132.9)
+    header = [
+        line((group.text, group.x0, group.x1)),
+        line(("小计", 101.8, 105.8), ("公务用车购置费", 111.1, 125.1), ("公务用车运行维护费", 128.2, 142.2)),
+        line(("9", 103.3, 104.3), ("10", 117.1, 119.2), ("11", 131.2, 133.2)),
+    ]
+    assert _over_two_below(0, group, header)
+    wrapped = Word("事业单位经营", 10.0, 16.0)
+    assert not _over_two_below(0, wrapped, [line((wrapped.text, 10.0, 16.0)), line(("收入", 10.0, 12.0))])
+    assert not _over_two_below(0, group, [header[0], header[2]])  # 栏次 numbers are no cells

@@ -313,6 +313,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                 s.x0 = min(s.x0, w.x0)
             owned[(li, band)] = True
             continue
+        if band is None and _over_two_below(li, w, header):
+            continue  # a group header over two header cells of its own (公务用车购置及运行维护费 over 购置费 / 运行维护费): no column itself
         for e in extra:
             if _overlap(w.x0, w.x1, e.x0, e.x1) > 0:
                 e.x0, e.x1 = min(e.x0, w.x0), max(e.x1, w.x1)
@@ -320,6 +322,18 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         else:
             extra.append(Slot(w.x0, w.x1))
     return sorted(slots + extra, key=lambda s: (s.x0, s.x1))
+
+
+def _over_two_below(li: int, w: Word, header: list[Line]) -> bool:
+    """Two or more narrower words of one lower header line stand under ``w``."""
+    for ln in header[li + 1 :]:
+        under = [
+            o for o in ln.words
+            if _overlap(w.x0, w.x1, o.x0, o.x1) > 0 and o.x1 - o.x0 < w.x1 - w.x0 and not o.text.isdigit()
+        ]
+        if len(under) >= 2:
+            return True
+    return False
 
 
 def _left_of_band_neighbour(orphans: list[tuple[int, Word]], slots: list[Slot], bands: list[tuple[float, float]]) -> set[int]:
