@@ -176,3 +176,35 @@ def test_a_group_header_is_told_by_the_cells_under_it():
     wrapped = Word("事业单位经营", 10.0, 16.0)
     assert not _over_two_below(0, wrapped, [line((wrapped.text, 10.0, 16.0)), line(("收入", 10.0, 12.0))])
     assert not _over_two_below(0, group, [header[0], header[2]])  # 栏次 numbers are no cells
+
+
+def _place(*cells: tuple[int, str]) -> str:
+    """A layout line: each text starting at its column."""
+    line = ""
+    for col, text in cells:
+        line = line.ljust(col) + text
+    return line
+
+
+# 决算 基本支出表 in two blocks side by side, codes in 类 / 款 columns
+BASIC_TWO_BLOCKS = "\n".join(
+    [
+        "2024年部门决算",
+        _place((20, "一般公共预算财政拨款基本支出决算表")),
+        _place((60, "单位：万元")),
+        _place((0, "类"), (6, "款"), (12, "科目名称"), (30, "决算数"), (40, "类"), (46, "款"), (52, "科目名称"), (70, "决算数")),
+        _place((0, "301"), (12, "工资福利支出"), (29, "100.00"), (40, "302"), (52, "商品和服务支出"), (70, "20.00")),
+        _place((0, "301"), (6, "01"), (12, "基本工资"), (30, "60.00"), (40, "302"), (46, "01"), (52, "办公费"), (70, "20.00")),
+        _place((0, "301"), (6, "02"), (12, "津贴补贴"), (30, "40.00")),
+    ]
+) + "\n"
+
+
+def test_blocks_side_by_side_with_code_level_columns():
+    doc, _ = parse_text(BASIC_TWO_BLOCKS)
+    (table,) = [t for t in doc.tables if t.id == "final_general_budget_basic_expenditure"]
+    assert {c.side for c in table.columns} == {"part1", "part2"}
+    assert sorted((r.code, r.label) for r in table.rows) == [
+        ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"), ("302", "商品和服务支出"), ("30201", "办公费")
+    ]
+    assert not [f for f in check(doc).errors if f.location.table == table.id]

@@ -913,7 +913,7 @@ def _repeated_blocks(hcols: list[HeaderColumn], kinds: list[str]) -> list[str | 
     none: list[str | None] = [None] * len(kinds)
     starts = [
         i for i, k in enumerate(kinds)
-        if k in ("code", "label") and (i == 0 or kinds[i - 1] == "value")
+        if k in ("code", "code_class", "label") and (i == 0 or kinds[i - 1] == "value")
     ]
     if len(starts) < 2 or starts[0] != next((i for i, k in enumerate(kinds) if k != "seq"), 0):
         return none
