@@ -78,7 +78,10 @@ def _verdict(stems: list[str], codes: set[str], lines: dict[str, list[tuple[str,
     mine = [ln for s in stems for ln in lines.get(s, [])]
     if not mine or any(not any(_covers(ln[0], c) for ln in mine) for c in codes):
         return "not reviewed", mine
-    return ("publisher" if all(ln[1] == "publisher" for ln in mine) else "ours"), mine
+    # a line about findings this read does not raise (the text twin's, or fixed since) does
+    # not decide its verdict
+    relevant = [ln for ln in mine if any(_covers(ln[0], c) for c in codes)]
+    return ("publisher" if all(ln[1] == "publisher" for ln in relevant) else "ours"), mine
 
 
 def main() -> None:

@@ -30,7 +30,9 @@ _FACTORS = {AmountUnit.YUAN: Decimal(1), AmountUnit.WAN: Decimal(10000)}
 #: Printed forms that mean "no amount" (a blank cell).
 BLANKS = frozenset({"", "-", "--", "---", "—", "——", "－", "/", "／", "…", "…………", "0-"})
 
-_AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?\)?$|^[-−－]?\(?\d+(?:\.\d+)?\)?$|^[-−－]?\.\d+$")
+#: thousands separators: ``1,234,567``; some publishers' spreadsheets group only the last
+#: three digits (``125360,898`` for 125,360,898), so the leading group may be longer
+_AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d+(?:[,，]\d{3})+(?:\.\d+)?\)?$|^[-−－]?\(?\d+(?:\.\d+)?\)?$|^[-−－]?\.\d+$")
 _DASHES = str.maketrans({"−": "-", "－": "-", "，": ",", "．": "."})
 
 

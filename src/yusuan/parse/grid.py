@@ -246,6 +246,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
     spans = [(i, s.x0, s.x1) for i, s in enumerate(slots)]
     own_left: dict[int, float] = {}  # leftmost edge of a header word standing over each slot
     own_line: dict[int, int] = {}  # and its header line
+    tight = _tight_code_levels(header)
     for li, ln in enumerate(header):
         for w in ln.words:
             x0, x1 = w.x0, w.x1
@@ -259,12 +260,15 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                     own_line[i] = min(own_line.get(i, li), li)
                 if bands[i][0] < w.x0 and w.x1 <= bands[i][1]:  # within its cell: not a group header over it
                     owners.setdefault(i, []).append((li, w))
-            if not hit:
+            if not hit and id(w) not in tight:
                 orphans.append((li, w))
     extra: list[Slot] = []
+    beside = _left_of_band_neighbour(orphans, slots, bands)
     for li, w in sorted(orphans, key=lambda t: t[1].x0):
         inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
         band = inside[0] if inside else None
+        if id(w) in beside:
+            band = None  # a header left of another in the same value column's band: an empty column
         if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
             # bands overlap by the amounts' drift: a word wholly right of a value column's
             # right-aligned amounts stands in the next column's cell, not in this one
@@ -309,6 +313,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
                 s.x0 = min(s.x0, w.x0)
             owned[(li, band)] = True
             continue
+        if band is None and _over_two_below(li, w, header):
+            continue  # a group header over two header cells of its own (公务用车购置及运行维护费 over 购置费 / 运行维护费): no column itself
         for e in extra:
             if _overlap(w.x0, w.x1, e.x0, e.x1) > 0:
                 e.x0, e.x1 = min(e.x0, w.x0), max(e.x1, w.x1)
@@ -316,6 +322,44 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         else:
             extra.append(Slot(w.x0, w.x1))
     return sorted(slots + extra, key=lambda s: (s.x0, s.x1))
+
+
+def _over_two_below(li: int, w: Word, header: list[Line]) -> bool:
+    """Two or more narrower words of one lower header line stand under ``w``."""
+    for ln in header[li + 1 :]:
+        under = [
+            o for o in ln.words
+            if _overlap(w.x0, w.x1, o.x0, o.x1) > 0 and o.x1 - o.x0 < w.x1 - w.x0 and not o.text.isdigit()
+        ]
+        if len(under) >= 2:
+            return True
+    return False
+
+
+def _left_of_band_neighbour(orphans: list[tuple[int, Word]], slots: list[Slot], bands: list[tuple[float, float]]) -> set[int]:
+    """ids of header words (standing over no data) that share a value column's band with
+    another word of their line to their right: the amounts (right-aligned) belong under
+    the rightmost (``购置费  运行费`` over ``28.00`` ending right of 运行费: 购置费 heads an
+    empty column)."""
+    by_band: dict[tuple[int, int], list[Word]] = {}
+    for li, w in orphans:
+        inside = [i for i, (a, b) in enumerate(bands) if a < w.center <= b]
+        if len(inside) == 1 and slots[inside[0]].numeric and w.x1 <= slots[inside[0]].x1:
+            by_band.setdefault((li, inside[0]), []).append(w)
+    out: set[int] = set()
+    for (li, _), ws in by_band.items():
+        if len(ws) > 1:
+            ws.sort(key=lambda w: w.x0)
+            if not all(b.x0 >= a.x1 for a, b in zip(ws, ws[1:])):
+                continue  # not side by side
+            if any(
+                lj != li and _overlap(w.x0, w.x1, o.x0, o.x1) > 0 and o.x1 - o.x0 <= 2 * (w.x1 - w.x0)
+                for lj, o in orphans
+                for w in ws
+            ):
+                continue  # wrapped headers (公务用车 / 购置费), not a group over them: not read here
+            out.update(id(w) for w in ws[:-1])
+    return out
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -521,7 +565,50 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                 if hit[0] is None:
                     hit = [best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
+    _spread_code_levels(cells, slots)
     return _merge_same_slot_words(cells)
+
+
+_CODE_LEVEL_WORDS = ("类", "款", "项")
+
+
+def _tight_code_levels(header: list[Line]) -> set[int]:
+    """ids of the 款 and 项 of a ``类 款 项`` printed one character apart: they name the
+    code columns printed wide below (``201   13   01``, see ``_spread_code_levels``), not
+    empty columns of their own."""
+    out: set[int] = set()
+    for ln in header:
+        ws = ln.words
+        for k in range(len(ws) - 2):
+            run = ws[k : k + 3]
+            if tuple(w.text for w in run) == _CODE_LEVEL_WORDS and all(
+                b.x0 - a.x1 < 2 for a, b in zip(run, run[1:])
+            ):
+                out.update(id(w) for w in run[1:])
+    return out
+
+
+def _spread_code_levels(cells: list[HeaderCell], slots: list[Slot]) -> None:
+    """``类 款 项`` printed tight (one character apart) over code parts printed wide
+    (``201   13   01``): the three words stand over the first code column only, so 款 and
+    项 would join 类 and the 款/项 columns be read as amounts.  They name the three data
+    columns from 类's on, when those columns end before any other header word that
+    stands to the right of 项 (the label and amount headers)."""
+    for li in {c.line for c in cells}:
+        line = sorted((c for c in cells if c.line == li), key=lambda c: c.x0)
+        for k in range(len(line) - 2):
+            run = line[k : k + 3]
+            if tuple(c.text for c in run) != _CODE_LEVEL_WORDS:
+                continue
+            if run[0].first < run[1].first < run[2].first:
+                continue
+            # the data columns from 类's on (an empty column made of a header word is none)
+            data = [i for i in range(run[0].first, len(slots)) if slots[i].numeric or slots[i].text][:3]
+            right = [c.x0 for c in cells if c not in run and c.x0 >= run[2].x1]
+            if len(data) < 3 or data[0] != run[0].first or (right and slots[data[2]].x1 >= min(right)):
+                continue
+            for i, c in zip(data, run):
+                c.first = c.last = i
 
 
 def _own_empty(s: Slot, x0: float, x1: float) -> int:

@@ -133,6 +133,17 @@ def _is_data_line(line: Line, catalog: Catalog) -> bool:
     return False
 
 
+def _code_level_lead(line: Line) -> int:
+    """How many words at the start of a data line are the header's 类 款 项 (0: none)."""
+    ws = line.words
+    n = 0
+    while n < len(ws) and n < 3 and ws[n].text == "类款项"[n]:
+        n += 1
+    if n < 2 or not any(is_amount(w.text) for w in ws[n:]):
+        return 0
+    return n
+
+
 def _unit_line(line: Line) -> tuple[str, str] | None:
     """``542001 石家庄市鹿泉区信访局本级`` (a page header naming the unit)."""
     if not line.words[0].text[:3].isdecimal() or len(line.words[0].text) < 3:
@@ -240,6 +251,13 @@ def build_table(
             if state == "body":
                 state = "continued"
                 new_segment()
+        lead = _code_level_lead(ln)
+        if lead:
+            # the header's 类 款 项 on the line of the first row's amounts (a PDF whose 合计
+            # row is vertically centred beside the header's last line): two lines
+            seg.header.append(Line(ln.words[:lead], ln.page, ln.lineno, " ".join(w.text for w in ln.words[:lead])))
+            ln = Line(ln.words[lead:], ln.page, ln.lineno, " ".join(w.text for w in ln.words[lead:]))
+            j = ln.joined
         if state in ("header", "continued"):
             if _is_data_line(ln, catalog):
                 state = "body"
@@ -254,6 +272,11 @@ def build_table(
                 seg.body.append(ln)
         else:
             if j in seen_header_text and not _is_data_line(ln, catalog):
+                continue
+            if squash(j) in _CODE_LEVEL_LINES:
+                # the header's last line (类 款 项) printed below the first row's amounts
+                # (a 合计 row whose amounts stand above its label, vertically centred)
+                seg.header.append(ln)
                 continue
             seg.body.append(ln)
     segments = [sg for sg in segments if sg.body or sg is segments[0]]
@@ -779,6 +802,7 @@ def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _SPACED_TAILS = ("资金性",)
 _CODE_LEVELS = frozenset("类款项")
+_CODE_LEVEL_LINES = frozenset({"类款项", "类款"})
 
 
 def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog) -> list[str]:
@@ -961,7 +985,7 @@ def _repeated_blocks(hcols: list[HeaderColumn], kinds: list[str]) -> list[str | 
     none: list[str | None] = [None] * len(kinds)
     starts = [
         i for i, k in enumerate(kinds)
-        if k in ("code", "label") and (i == 0 or kinds[i - 1] == "value")
+        if k in ("code", "code_class", "label") and (i == 0 or kinds[i - 1] == "value")
     ]
     if len(starts) < 2 or starts[0] != next((i for i, k in enumerate(kinds) if k != "seq"), 0):
         return none
@@ -1164,7 +1188,9 @@ def _collect_rows(
                 pending_values.values.update({k: v for k, v in b.values.items() if k not in pending_values.values})
             continue
         if pending_values is not None:
-            if not (set(pending_values.values) & set(b.values)):
+            if _code_above(pending_values, b, bufs):
+                b.code = next(iter(pending_values.values.values()))
+            elif not (set(pending_values.values) & set(b.values)):
                 b.values.update(pending_values.values)
             else:
                 bufs.append(pending_values)
@@ -1195,6 +1221,21 @@ def _label_done(b: _RowBuf) -> bool:
 
 
 _ORDINAL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合\s*计|总\s*计|小\s*计)")
+
+
+def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
+    """A subject code alone on the line above a row of name and amounts that has no code
+    (``22102`` / ``住房改革支出  461.08 …``), in a table whose rows carry codes: the row's
+    code, not an amount (it was read as one, standing near an amount column's edge)."""
+    if len(pending.values) != 1 or b.seq or b.code or b.code_parts or b.codes or not b.label or not b.values:
+        return False
+    if not bufs or not (bufs[-1].code or bufs[-1].code_parts) or bufs[-1].seq:
+        return False
+    if pending.line is None or b.line is None or pending.line.page != b.line.page:
+        return False
+    if _ORDINAL_START_RE.match(b.label):
+        return False  # 合计 / 其中 / 一、… are rows of their own
+    return is_code(next(iter(pending.values.values())).strip())
 
 
 def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
@@ -1251,6 +1292,12 @@ def _finish_row(
     if b.code_parts:
         parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
         code = join_code(parts)
+        if code is None and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
+            # a 款/项 printed without its leading zero (``301  2`` for 30102: a spreadsheet
+            # cell formatted as a number)
+            code = join_code([parts[0], *(p.zfill(2) if p else p for p in parts[1:])])
+            if code:
+                b.repaired = " ".join(p for p in parts if p)
         if code:
             b.code = code
         elif any(parts):

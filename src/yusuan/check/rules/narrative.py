@@ -92,8 +92,9 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
         # ``kind.total.role`` or ``kind.total.role+role…`` (a fund with its carry-over)
         roles = ".".join(parts[2:]).split("+")
         tr = total_row(table)
-        if tr is None and kind == "income" and len(table.rows) == 1 and not table.rows[0].code:
-            tr = table.rows[0]  # a 收入总表 of one uncoded line (Beijing's) is its total
+        if tr is None and len(table.rows) == 1 and not table.rows[0].code and (kind == "income" or not table.rows[0].label):
+            # a table of one uncoded line is its own total: Beijing's 收入总表, 上海's unlabelled 三公 line
+            tr = table.rows[0]
         keys = [table.key_for(r) for r in roles]
         if tr is None or keys[0] is None:
             return None
@@ -134,15 +135,22 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
 
 
 def _code_figure(ctx: Context, g: UnitGroup, code: str) -> tuple[Decimal, AmountUnit, Decimal] | None:
-    for kind in ("gbe", "expenditure"):
+    """The row of subject ``code`` in the 一般公共预算支出表, else in the 政府性基金 or
+    国有资本经营 支出表 (a 类 the 情况说明 lists among 财政拨款支出 may be funded by a
+    government fund alone: 上海福利彩票's 229 其他支出), else in the 支出总表."""
+    for kind in ("gbe", "gov_fund", "state_capital", "expenditure"):
         t: Table | None = g.get(kind)
         if t is None:
             continue
         k = t.key_for("total")
+        if k is None and kind in ("gov_fund", "state_capital"):
+            k = amount_key(t, "expenditure") or amount_key(t, None)
         rows = [r for r in t.rows if r.code == code]
         if len(rows) == 1 and k:
             c = rows[0].cells.get(k)
             if c is None or c.value is None:
+                if kind in ("gov_fund", "state_capital"):
+                    continue  # a fund table listing the 类 without an amount names none
                 return Decimal(0), t.amount_unit, Decimal(0)
             return c.value, t.amount_unit, ctx.step(t)
     return None
