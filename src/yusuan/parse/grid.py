@@ -673,6 +673,8 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
     leaf_role = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
+    # each 小计 column's own word (a group's 小计 and a sub-group's are told apart below)
+    subtotals = [c for c in cells if c.first == c.last and squash(c.text) == "小计" and leaf_role[c.first] == "subtotal"]
     widened: dict[int, HeaderCell] = {}  # id(cell) → its widened cell
     for li in sorted(by_line):
         line_cells = by_line[li]
@@ -681,8 +683,22 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
                 c, line_cells, cells, widened, slots, lower_lines, centre, label_slot, leaf_role, catalog, lines_of
             )
             widened[id(c)] = HeaderCell(w.text, w.line, w.first, w.last, w.center, w.x0, w.x1)  # a copy: cut below
-        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot)
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot, _subtotal_lines(subtotals, cells, li, len(slots)))
     return [widened[id(c)] for c in cells]
+
+
+def _subtotal_lines(subtotals: list[HeaderCell], cells: list[HeaderCell], li: int, n: int) -> list[int | None]:
+    """For the group headers of line ``li``: the header line of each column's 小计 that
+    stands directly under them, not under a sub-group's header (a word between the two
+    lines over the 小计: 公务用车购置及运行维护费 over its own 小计)."""
+    out: list[int | None] = [None] * n
+    for t in subtotals:
+        if t.line <= li:
+            continue
+        if any(li < o.line < t.line and o.x1 - o.x0 > t.x1 - t.x0 and _overlap(o.x0, o.x1, t.x0, t.x1) > 0 for o in cells):
+            continue
+        out[t.first] = t.line
+    return out
 
 
 def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
@@ -796,10 +812,22 @@ def _widen_one(
     return HeaderCell(c.text, c.line, best[0], best[1], c.center, c.x0, c.x1)
 
 
-def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool]) -> None:
+def _cut_overlaps(
+    line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool], subtotal_line: list[int | None] | None = None
+) -> None:
     """Cells of one header line never share a column: a chain of overlapping runs is split
     where the groups come out best centred under their texts, all together (label
-    columns at a run's ends aside)."""
+    columns at a run's ends aside), and no group holds two 小计 columns headed on one line
+    (本年收入 and 上年结转结余 each have their own: the 小计 between them opens the second
+    group, however far pdftotext has pushed the group headers off centre; a sub-group's
+    小计, under 公务用车购置及运行维护费, stands a line lower than its group's)."""
+    sub_line = subtotal_line or [None] * len(centre)
+
+    def off(c: HeaderCell, a: int, b: int) -> float:
+        lines = [x for x in sub_line[a : b + 1] if x is not None]
+        two = len(lines) != len(set(lines))
+        return _off_centre(c, a, b, centre, label_slot) + (_DUPLICATE_COST if two else 0.0)
+
     ordered = sorted(line_cells, key=lambda c: c.center)
     chains: list[list[HeaderCell]] = []
     for c in ordered:
@@ -818,7 +846,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
         starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
             options = [
-                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first), a)
+                (off(first, a, k) + _TRIM_COST * (a - first.first), a)
                 for a in starts if a <= k
             ]
             cost, a = min(options)
@@ -836,7 +864,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
                 for e in ends:
                     if e < a:
                         continue
-                    total = cost + _off_centre(c, a, e, centre, label_slot)
+                    total = cost + off(c, a, e)
                     if last:
                         total += _TRIM_COST * (c.last - e)
                     if e not in nxt or total < nxt[e][0]:
@@ -853,6 +881,7 @@ def _cut_overlaps(line_cells: list[HeaderCell], centre: list[float], label_slot:
 
 
 _TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
+_DUPLICATE_COST = 20.0  # a group with two 小计 columns of one header line: worse than any centring
 
 
 def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: list[bool]) -> float:
