@@ -675,16 +675,7 @@ def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) ->
     Single characters a few cells apart are one letter-spaced word (``合      计``) unless
     another header line has two different words standing over them: then they are the
     last characters of two wrapped cells (``上年结`` / ``转`` beside ``上年实户资金余`` / ``额``)."""
-    words: list[Word] = []
-    for w in line.words:
-        if " " not in w.text:
-            words.append(w)
-            continue
-        x = w.x0
-        for p in re.split(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])", w.text):
-            if p.strip():
-                words.append(Word(p, x, x + len(p)))
-            x += len(p) + 1
+    words = [piece for w in line.words for piece in _cells_of(w)]
     # letter-spaced headers (收   入, 项   目, 合      计) are one word
     joined: list[Word] = []
     for w in words:
@@ -708,14 +699,33 @@ def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) ->
     return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
 
 
+def _cells_of(w: Word) -> list[Word]:
+    """A header word cut at single spaces between Chinese characters (cells pdftotext set
+    one space apart)."""
+    if " " not in w.text:
+        return [w]
+    out: list[Word] = []
+    x = w.x0
+    for p in _CELL_GAP_RE.split(w.text):
+        if p.strip():
+            out.append(Word(p, x, x + len(p)))
+        x += len(p) + 1
+    return out
+
+
+_CELL_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])")
+
+
 def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
     """A header line above has one word over ``a`` and a different word over ``b`` (words
     of several characters: the heads of wrapped cells, not letter-spaced ones)."""
     for other in header:
         if other is line:
             break
-        over_a = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
-        over_b = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
+        # that line's cells as _split_header_line sees them (上年结 上年实户资金余: two cells)
+        cells = [piece for w in other.words for piece in _cells_of(w)]
+        over_a = [i for i, w in enumerate(cells) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
+        over_b = [i for i, w in enumerate(cells) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
         if over_a and over_b and not set(over_a) & set(over_b):
             return True
     return False
