@@ -760,6 +760,8 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
     leaf_role = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
+    # each 小计 column's own word (a group's 小计 and a sub-group's are told apart below)
+    subtotals = [c for c in cells if c.first == c.last and squash(c.text) == "小计" and leaf_role[c.first] == "subtotal"]
     widened: dict[int, HeaderCell] = {}  # id(cell) → its widened cell
     for li in sorted(by_line):
         line_cells = by_line[li]
@@ -771,7 +773,8 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
         # two groups side by side, one of them carried over (本年收入 / 上年结转结余): each
         # holds its own 小计 …, so a cut giving one of them a name twice costs more
         carried = catalog is not None and any(_carried_over(c.text, catalog) for c in line_cells)
-        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot, leaf_role if carried else None)
+        _cut_overlaps([widened[id(c)] for c in line_cells], centre, label_slot, leaf_role if carried else None,
+                      _subtotal_lines(subtotals, cells, li, len(slots)))
     return [widened[id(c)] for c in cells]
 
 
@@ -779,6 +782,20 @@ def _carried_over(text: str, catalog: Catalog) -> bool:
     """A group header of last year's carry-over (上年结转结余, 年初结转)."""
     t = squash(text)
     return any(t.startswith(w) for k, words in catalog.group_prefixes if k == "carryover" for w in words)
+
+
+def _subtotal_lines(subtotals: list[HeaderCell], cells: list[HeaderCell], li: int, n: int) -> list[int | None]:
+    """For the group headers of line ``li``: the header line of each column's 小计 that
+    stands directly under them, not under a sub-group's header (a word between the two
+    lines over the 小计: 公务用车购置及运行维护费 over its own 小计)."""
+    out: list[int | None] = [None] * n
+    for t in subtotals:
+        if t.line <= li:
+            continue
+        if any(li < o.line < t.line and o.x1 - o.x0 > t.x1 - t.x0 and _overlap(o.x0, o.x1, t.x0, t.x1) > 0 for o in cells):
+            continue
+        out[t.first] = t.line
+    return out
 
 
 def _leaf_roles(cells: list[HeaderCell], n: int, catalog: Catalog) -> list[str | None]:
@@ -908,11 +925,22 @@ _CENTRED_TIGHT = 1.0  # and one this near it is centred over exactly that run
 
 
 def _cut_overlaps(
-    line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool], leaf_role: list[str | None] | None = None
+    line_cells: list[HeaderCell], centre: list[float], label_slot: list[bool], leaf_role: list[str | None] | None = None,
+    subtotal_line: list[int | None] | None = None,
 ) -> None:
     """Cells of one header line never share a column: a chain of overlapping runs is split
     where the groups come out best centred under their texts, all together (label
-    columns at a run's ends aside)."""
+    columns at a run's ends aside), and no group holds two 小计 columns headed on one line
+    (本年收入 and 上年结转结余 each have their own: the 小计 between them opens the second
+    group, however far pdftotext has pushed the group headers off centre; a sub-group's
+    小计, under 公务用车购置及运行维护费, stands a line lower than its group's)."""
+    sub_line = subtotal_line or [None] * len(centre)
+
+    def off(c: HeaderCell, a: int, b: int) -> float:
+        lines = [x for x in sub_line[a : b + 1] if x is not None]
+        two = len(lines) != len(set(lines))
+        return _off_centre(c, a, b, centre, label_slot) + (_DUPLICATE_COST if two else 0.0) + _repeats(a, b, leaf_role)
+
     ordered = sorted(line_cells, key=lambda c: c.center)
     chains: list[list[HeaderCell]] = []
     for c in ordered:
@@ -931,7 +959,7 @@ def _cut_overlaps(
         starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
             options = [
-                (_off_centre(first, a, k, centre, label_slot) + _TRIM_COST * (a - first.first) + _repeats(a, k, leaf_role), a)
+                (off(first, a, k) + _TRIM_COST * (a - first.first), a)
                 for a in starts if a <= k
             ]
             cost, a = min(options)
@@ -949,7 +977,7 @@ def _cut_overlaps(
                 for e in ends:
                     if e < a:
                         continue
-                    total = cost + _off_centre(c, a, e, centre, label_slot) + _repeats(a, e, leaf_role)
+                    total = cost + off(c, a, e)
                     if last:
                         total += _TRIM_COST * (c.last - e)
                     if e not in nxt or total < nxt[e][0]:
@@ -966,6 +994,7 @@ def _cut_overlaps(
 
 
 _TRIM_COST = 2.0  # character cells of centring a group must gain to give up an outer column
+_DUPLICATE_COST = 20.0  # a group with two 小计 columns of one header line: worse than any centring
 
 
 _REPEAT_COST = 50.0  # character cells: a group holding one column name twice is cut elsewhere if it can be

@@ -439,7 +439,18 @@ def _read_segments(
             # pdftotext shifts or squeezes the page: take the alignment whose rows add up
             options = [_match_by_shift(g_slots, g_rows, slots), _match_by_position(g_slots, g_rows, slots)]
             roles = [catalog.column_role(h.leaf, h.path) if h.leaf else None for h in g_hcols]
-            scores = [_row_score(mp, rows, roles) for mp in options]
+            # rows that add up first; then, in a two-sided table (收支总表: label and amount
+            # per side) whose page has as many amount columns as the first page, the
+            # alignment that finds distinct columns for more of them: a header-less page continues
+            # the first page's columns, and a column of amounts left unmatched becomes a
+            # column of its own (列N) that no header names — pdftotext squeezes the two
+            # sides of such a page unequally, so no one shift lines up both.  Only money as
+            # printed (1,234.56) counts.
+            filled = {i for r in rows for i, t in r.cells.items() if slots[i].numeric and _MONEY_RE.search(t)}
+            base_filled = {i for r in g_rows for i, t in r.cells.items() if g_slots[i].numeric and _MONEY_RE.search(t)}
+            if spec.sides == "false" or len(filled) != len(base_filled):
+                filled = set()
+            scores = [(_row_score(mp, rows, roles), len({mp[i] for i in filled & mp.keys()})) for mp in options]
             mapping = options[scores.index(max(scores))]  # ties: the shift
         used = {i for r in rows for i in r.cells}
         if not raw.grid and not any(h.leaf for h in hcols):
@@ -458,6 +469,7 @@ def _read_segments(
     return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues, unit_code)
 
 
+_MONEY_RE = re.compile(r"\d[.,]\d")
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
 
 
@@ -667,19 +679,24 @@ def _match_by_position(base: list[Slot], base_rows: list[GridRow], other: list[S
             if j < m and c + skip_other < dp[i][j + 1]:
                 dp[i][j + 1] = c + skip_other
                 back[(i, j + 1)] = (i, j, False)
+            same_kind = False
             if i < n and j < m:
                 b, o = base[cand[i]], other[j]
-                if bool(b.numeric) == bool(o.numeric):
+                same_kind = bool(b.numeric) == bool(o.numeric)
+                if same_kind:
                     cost = c + abs(rb[cand[i]] - ro[j])
                     if cost < dp[i + 1][j + 1]:
                         dp[i + 1][j + 1] = cost
                         back[(i + 1, j + 1)] = (i, j, True)
-                    # another text column of this page folding into the same base column
-                    if not o.numeric and i > 0 and not base[cand[i - 1]].numeric:
-                        fold = c + abs(rb[cand[i - 1]] - ro[j]) + 0.05
-                        if fold < dp[i][j + 1] and (i, j) in back and back[(i, j)][2]:
-                            dp[i][j + 1] = fold
-                            back[(i, j + 1)] = (i, j, True)
+            # another text column of this page folding into the base column just matched;
+            # where the next base column is of the other kind (本年收入合计 indented beside
+            # 上年结转结余, then the amounts), one such column only, next to a matched one
+            if j < m and i > 0 and not other[j].numeric and not base[cand[i - 1]].numeric:
+                fold = c + abs(rb[cand[i - 1]] - ro[j]) + 0.05
+                step = back.get((i, j))
+                if fold < dp[i][j + 1] and step is not None and step[2] and (same_kind or step[0] == i - 1):
+                    dp[i][j + 1] = fold
+                    back[(i, j + 1)] = (i, j, True)
     mapping: dict[int, int] = {}
     i, j = n, m
     while (i, j) in back:
@@ -753,16 +770,7 @@ def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) ->
     Single characters a few cells apart are one letter-spaced word (``合      计``) unless
     another header line has two different words standing over them: then they are the
     last characters of two wrapped cells (``上年结`` / ``转`` beside ``上年实户资金余`` / ``额``)."""
-    words: list[Word] = []
-    for w in line.words:
-        if " " not in w.text:
-            words.append(w)
-            continue
-        x = w.x0
-        for p in re.split(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])", w.text):
-            if p.strip():
-                words.append(Word(p, x, x + len(p)))
-            x += len(p) + 1
+    words = [piece for w in line.words for piece in _cells_of(w)]
     # letter-spaced headers (收   入, 项   目, 合      计) are one word
     joined: list[Word] = []
     for w in words:
@@ -786,14 +794,33 @@ def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) ->
     return Line(words=joined, page=line.page, lineno=line.lineno, text=line.text)
 
 
+def _cells_of(w: Word) -> list[Word]:
+    """A header word cut at single spaces between Chinese characters (cells pdftotext set
+    one space apart)."""
+    if " " not in w.text:
+        return [w]
+    out: list[Word] = []
+    x = w.x0
+    for p in _CELL_GAP_RE.split(w.text):
+        if p.strip():
+            out.append(Word(p, x, x + len(p)))
+        x += len(p) + 1
+    return out
+
+
+_CELL_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])")
+
+
 def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
     """A header line above has one word over ``a`` and a different word over ``b`` (words
     of several characters: the heads of wrapped cells, not letter-spaced ones)."""
     for other in header:
         if other is line:
             break
-        over_a = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
-        over_b = [i for i, w in enumerate(other.words) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
+        # that line's cells as _split_header_line sees them (上年结 上年实户资金余: two cells)
+        cells = [piece for w in other.words for piece in _cells_of(w)]
+        over_a = [i for i, w in enumerate(cells) if len(w.text) > 1 and min(w.x1, a.x1) - max(w.x0, a.x0) > 0]
+        over_b = [i for i, w in enumerate(cells) if len(w.text) > 1 and min(w.x1, b.x1) - max(w.x0, b.x0) > 0]
         if over_a and over_b and not set(over_a) & set(over_b):
             return True
     return False
