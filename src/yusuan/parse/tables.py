@@ -49,6 +49,13 @@ class Region:
     spec: TableSpec
     title: Line
     lines: list[Line] = field(default_factory=list)
+    # the rest of a title printed on two lines (“…一般公共预算拨款“三公”经费、” /
+    # “会议费、培训费表（不含上年结转）”); ``lines`` start after it
+    title_more: tuple[Line, ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        return "".join([self.title.text, *(ln.text for ln in self.title_more)])
 
 
 @dataclass
@@ -63,13 +70,23 @@ class TableContext:
 def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
     """Split the document into table regions, one per title line."""
     titles: list[tuple[int, TableSpec]] = []
-    for i, ln in enumerate(raw.lines):
-        if ln.is_blank or len(ln.words) > 4:
+    two_line: set[int] = set()
+    lines = raw.lines
+    for i, ln in enumerate(lines):
+        if ln.is_blank or len(ln.words) > 4 or i - 1 in two_line:
             continue
         spec = catalog.match_title(" ".join(w.text for w in ln.words))
         if spec is None and len(ln.words) > 1:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
+        if spec is None and i + 1 < len(lines) and _title_goes_on(ln, lines[i + 1]):
+            # a long title wrapped onto a second line, neither half a title by itself
+            nxt = lines[i + 1]
+            spec = catalog.match_title(ln.joined + nxt.joined)
+            if spec is not None and catalog.match_title(nxt.joined) is None:
+                two_line.add(i)
+            else:
+                spec = None
         if spec is not None:
             prev = raw.lines[titles[-1][0]] if titles else None
             if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
@@ -78,8 +95,18 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
     regions: list[Region] = []
     for k, (i, spec) in enumerate(titles):
         end = titles[k + 1][0] if k + 1 < len(titles) else len(raw.lines)
-        regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 : end]))
+        more = (raw.lines[i + 1],) if i in two_line else ()
+        regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 + len(more) : end], title_more=more))
     return regions
+
+
+def _title_goes_on(ln: Line, nxt: Line) -> bool:
+    """Could ``nxt`` be the second line of a title starting on ``ln``?  Both short, on one
+    page, the second ending the title (表, maybe a bracketed qualifier)."""
+    if nxt.is_blank or nxt.page != ln.page or len(nxt.words) > 3 or len(ln.words) > 2:
+        return False
+    j = nxt.joined
+    return "表" in j and "表" not in ln.joined and not any(is_amount(w.text) for w in (*ln.words, *nxt.words))
 
 
 def is_prose(line: Line) -> bool:
@@ -184,7 +211,7 @@ def build_table(
         if ln.is_blank:
             continue
         j = ln.joined
-        if j == region.title.joined and ln.page != region.title.page:
+        if ln.page != region.title.page and (j == region.title.joined or any(j == m.joined for m in region.title_more)):
             # the title printed again on a continuation page: its full header follows
             page = ln.page
             if state != "header":
@@ -283,7 +310,7 @@ def build_table(
         pages = sorted({region.title.page if k == 0 else grp[0].body[0].page, *(ln.page for sg in grp for ln in sg.body)})
         table = Table(
             id=spec.id,
-            title=squash(region.title.text),
+            title=squash(region.title_text),
             columns=tuple(columns),
             rows=tuple(rows),
             amount_unit=unit,

@@ -251,10 +251,13 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                     )
         if len(changes) >= 3:
             first = changes[0]
-            pos = sentence.find(first.text)
+            at = _positions(sentence, amounts)
+            pos = at.get(id(first), -1)
             sub = sentence.find("其中", pos + len(first.text)) if pos >= 0 else -1
+            if sub >= 0 and not _split_of(first, sub, amounts, at):
+                sub = -1
             if sub >= 0:
-                parts = [c for c in changes[1:] if sentence.find(c.text, sub) >= 0 and c.unit == first.unit]
+                parts = [c for c in changes[1:] if at.get(id(c), -1) > sub and c.unit == first.unit]
                 if len(parts) >= 2:
                     total = sum((p.value for p in parts), Decimal(0))
                     step = unit_of([first.text.rstrip("万元")] + [p.text.rstrip("万元") for p in parts])
@@ -267,6 +270,43 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                             actual=first.value,
                         )
         yield from _percent(amounts, doc.year)
+
+
+def _positions(sentence: str, amounts: list[Amount]) -> dict[int, int]:
+    """Where each amount of the sentence is printed (amounts come in reading order; the same
+    text printed twice — 增加 8 亿元 … 增加 8 亿元 — is two places, not one)."""
+    out: dict[int, int] = {}
+    k = 0
+    for a in amounts:
+        p = sentence.find(a.text, k)
+        if p < 0:
+            continue
+        out[id(a)] = p
+        k = p + len(a.text)
+    return out
+
+
+def _split_of(first: Amount, sub: int, amounts: list[Amount], at: dict[int, int]) -> bool:
+    """Does the 其中 at ``sub`` split the change ``first`` into the changes listed after it?
+
+    Only when it follows that change with no other amount in between (``较上年减少 322339.69
+    万元，主要原因一是…增加 8 亿元；…支出 227358.37 万元，其中…`` lists the parts of another
+    figure), and only when every part it lists with a level also gives that part's change:
+    ``其中：因公出国经费 0 万元…；公务接待费 8.6 万元，较上年增加 1.5 万元；公务用车运行维护费
+    10 万元，较上年减少 1 万元`` leaves out the change of 因公出国经费, so the two changes
+    printed are not all the parts of the total's change.
+    """
+    start = at[id(first)] + len(first.text)
+    between = [a for a in amounts if a.kind in ("amount", "change") and start <= at.get(id(a), -1) < sub]
+    if between:
+        return False
+    after = [a for a in amounts if at.get(id(a), -1) > sub and a.unit == first.unit]
+    changes = [a for a in after if a.kind == "change"]
+    if not changes:
+        return True
+    end = at[id(changes[-1])]
+    levels = [a for a in after if a.kind == "amount" and at[id(a)] < end]
+    return len(levels) <= len(changes)
 
 
 _BASE_LABEL = re.compile(r"^(?:比|较|同比|与)|上年|去年|上一年|年初预算数?$|执行数$")
