@@ -156,3 +156,41 @@ def test_self_evaluation_table_is_not_narrative():
     doc, _ = parse_text(text)
     assert doc.performance and doc.performance[0].indicators
     assert not any("949920" in a.text for s in doc.sections for a in s.amounts)
+
+
+def _two_sided(rows: list[tuple[str, str, str, str]]) -> str:
+    lines = [f"{a:<14}{b:>14}    {c:<14}{d:>14}".rstrip() for a, b, c, d in rows]
+    return "2026年某某局部门预算\n\n表1\n2026年部门综合预算收支总表\n单位：元\n收入                                    支出\n" + "\n".join(lines) + "\n"
+
+
+def test_label_wrapped_with_its_amounts_on_the_second_line():
+    text = _two_sided(
+        [
+            ("项目", "预算数", "项目", "预算数"),
+            ("一、部门预算", "300.00", "一、部门预算", "300.00"),
+            ("1、一般公共预算拨", "", "1、人员经费和公用经", ""),
+            ("款收入", "300.00", "费支出", "100.00"),
+            ("", "", "2、机关资本性支出", ""),
+            ("", "", "（一）", "200.00"),
+            ("本年收入合计", "300.00", "本年支出合计", "300.00"),
+        ]
+    )
+    doc, _ = parse_text(text)
+    rows = {(r.side, r.label): r.cells for t in doc.tables for r in t.rows}
+    assert rows[("income", "1、一般公共预算拨款收入")]["income.amount"].value == Decimal("300.00")
+    assert rows[("expenditure", "1、人员经费和公用经费支出")]["expenditure.amount"].value == Decimal("100.00")
+    assert rows[("expenditure", "2、机关资本性支出（一）")]["expenditure.amount"].value == Decimal("200.00")
+
+
+def test_a_total_under_a_label_without_amounts_stays_a_row():
+    text = _two_sided(
+        [
+            ("项目", "预算数", "项目", "预算数"),
+            ("一、一般公共预算拨款", "300.00", "一、一般公共服务支出", "300.00"),
+            ("二、政府性基金预算拨款", "", "二、抗疫特别国债安排的支出", ""),
+            ("收入总计", "300.00", "支出总计", "300.00"),
+        ]
+    )
+    doc, _ = parse_text(text)
+    labels = [r.label for t in doc.tables for r in t.rows]
+    assert "收入总计" in labels and "支出总计" in labels

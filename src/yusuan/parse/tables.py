@@ -1125,6 +1125,18 @@ def _collect_rows(
             prev = bufs[-1]
             prev.label = prev.label + b.label
             continue
+        if wrap and bufs and _last_line_of_wrapped_label(b, bufs[-1], catalog):
+            # a label wrapped over two lines, its amounts printed on the second one
+            prev = bufs[-1]
+            prev.label = prev.label + b.label
+            prev.values = dict(b.values)
+            prev.seq = prev.seq or b.seq
+            continue
+        if wrap and bufs and _centred_in_wrapped_label(b, bufs[-1]):
+            # the label wrapped over three lines, its amounts (and 序号) on the middle one
+            prev = bufs[-1]
+            prev.seq, prev.values = b.seq, dict(b.values)
+            continue
         bufs.append(b)
     if pending_values is not None:
         if bufs and not (set(pending_values.values) & set(bufs[-1].values)):
@@ -1158,6 +1170,41 @@ def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
     if not prev.label and (prev.code or prev.code_parts):
         return True
     return len(b.label) <= 8 and len(prev.label) >= 6
+
+
+_BRACKET_ONLY_RE = re.compile(r"[（(][一二三四五六七八九十]+[)）]")
+
+
+def _last_line_of_wrapped_label(b: _RowBuf, prev: _RowBuf, catalog: Catalog) -> bool:
+    """Is ``b`` the end of the label on the line just above, printed with the row's amounts?
+
+    ``1、人员经费和公用经`` / ``费支出  46607769.51``: the label line above starts with an
+    ordinal and fills its cell (7 characters or more), has no amount of its own, and this
+    line's text is short and starts no row of its own (no ordinal, code or 序号 of both).
+    """
+    if b.code or b.code_parts or b.unit_code or b.codes or not b.values or not b.label:
+        return False
+    if prev.values or prev.code or prev.code_parts or prev.unit_code or (prev.seq and b.seq):
+        return False
+    if (_ORDINAL_START_RE.match(b.label) and not _BRACKET_ONLY_RE.fullmatch(b.label)) or len(b.label) > 8:
+        return False  # (a bracket alone ends a label: 3、机关资本性支出 / （一）)
+    if "计" in b.label or any(catalog.row_concept(g, b.label) for g in ("income", "expenditure")):
+        return False  # a row of its own (收入总计, 本年支出合计) under a label without amounts
+    if not _ORDINAL_START_RE.match(prev.label) or len(prev.label) < 7:
+        return False
+    if prev.line is None or b.line is None or prev.line.page != b.line.page:
+        return False
+    return b.line.lineno - prev.line.lineno == 1
+
+
+def _centred_in_wrapped_label(b: _RowBuf, prev: _RowBuf) -> bool:
+    """Is ``b`` — amounts, maybe a 序号, no label — the middle line of the row whose label
+    starts on the line just above (``15、资源勘探工业信息`` / ``1021805239.60`` / ``等支出``)?"""
+    if b.label or b.code or b.code_parts or b.unit_code or b.codes or not b.values:
+        return False
+    if prev.values or prev.seq or not prev.label or prev.line is None or b.line is None:
+        return False
+    return prev.line.page == b.line.page and b.line.lineno - prev.line.lineno == 1
 
 
 def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:
