@@ -194,3 +194,17 @@ def test_a_total_under_a_label_without_amounts_stays_a_row():
     doc, _ = parse_text(text)
     labels = [r.label for t in doc.tables for r in t.rows]
     assert "收入总计" in labels and "支出总计" in labels
+
+
+def test_label_glued_to_its_amount_in_one_pdf_run_is_two_words():
+    from yusuan.parse.extract.pdf_lines import make_words
+    from yusuan.parse.extract.pdf_page import Run, nominal_cells
+
+    text = "机关事业单位职业年金缴费支出43608.96"
+    run = Run(text, 0.0, 5.0 * nominal_cells(text), -10, 0)
+    words, _ = make_words([run, Run("0.00", 200.0, 220.0, -10, 0)], 5.0, 5.0, 0.0)
+    assert [w.text for w in words] == ["机关事业单位职业年金缴费支出", "43608.96", "0.00"]
+    assert words[1].x0 == 5.0 * nominal_cells("机关事业单位职业年金缴费支出") / 5.0
+    # a code or a year in a label is not an amount
+    words, _ = make_words([Run("2080506行政运行", 0.0, 80.0, -10, 0)], 5.0, 5.0, 0.0)
+    assert [w.text for w in words] == ["2080506行政运行"]
