@@ -208,3 +208,47 @@ def test_label_glued_to_its_amount_in_one_pdf_run_is_two_words():
     # a code or a year in a label is not an amount
     words, _ = make_words([Run("2080506行政运行", 0.0, 80.0, -10, 0)], 5.0, 5.0, 0.0)
     assert [w.text for w in words] == ["2080506行政运行"]
+
+
+def _block_columns(groups: list[str]):
+    from yusuan.parse.grid import HeaderColumn
+
+    leaves = ["合计", "小计", "因公出国（境）费用", "公务接待费", "小计", "公务用车购置费", "公务用车运行费", "会议费", "培训费"]
+    hcols = [HeaderColumn(0, "单位名称", ("单位名称",))]
+    for g in groups:
+        for leaf in leaves:
+            hcols.append(HeaderColumn(len(hcols), leaf, (g, leaf) if g else (leaf,)))
+    kinds = ["label"] + ["value"] * (len(hcols) - 1)
+    return hcols, kinds
+
+
+def test_year_blocks_take_their_group_from_the_order_the_header_prints():
+    from yusuan.parse.tables import _year_block_roles
+
+    catalog = get_catalog()
+    # the group headers were widened wrongly: 2022年 stands over the first block's 会议费 /
+    # 培训费, the third block's 会议费 / 培训费 lost 增减变化情况
+    hcols, kinds = _block_columns(["2021年", "2022年", "增减变化情况"])
+    for i in (8, 9):
+        hcols[i].path = ("2022年", hcols[i].leaf)
+    for i in (26, 27):
+        hcols[i].path = (hcols[i].leaf,)
+    roles = {i: catalog.column_role(h.leaf, h.path) for i, h in enumerate(hcols) if kinds[i] == "value"}
+    fixed = _year_block_roles(hcols, kinds, roles, catalog)
+    assert [fixed[i] for i in range(1, 10)] == [
+        "prior.total", "prior.subtotal", "prior.abroad", "prior.reception", "prior.vehicle",
+        "prior.vehicle_purchase", "prior.vehicle_operation", "prior.meeting", "prior.training",
+    ]
+    assert fixed[10] == "total" and fixed[14] == "vehicle" and fixed[17] == "meeting"
+    assert fixed[19] == "change.total" and fixed[26] == "change.meeting" and fixed[27] == "change.training"
+
+
+def test_year_blocks_not_repeating_the_same_columns_are_left_alone():
+    from yusuan.parse.tables import _year_block_roles
+
+    catalog = get_catalog()
+    hcols, kinds = _block_columns(["2021年", "2022年", "增减变化情况"])
+    hcols[17].leaf, hcols[17].path = "会议费培训费", ("会议费培训费",)  # two headers read as one
+    hcols[18].leaf, hcols[18].path = "", ()
+    roles = {i: catalog.column_role(h.leaf, h.path) if h.leaf else None for i, h in enumerate(hcols) if kinds[i] == "value"}
+    assert _year_block_roles(hcols, kinds, roles, catalog) == {}

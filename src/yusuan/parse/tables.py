@@ -969,6 +969,73 @@ def _earlier_year_group(hc: HeaderColumn, latest: int) -> bool:
     return bool(ys) and max(ys) < latest
 
 
+_BLOCK_ROLES = frozenset({"total", "subtotal", "abroad", "reception", "meeting", "training"})
+_VEHICLE_ROLES = frozenset({"vehicle", "vehicle_purchase", "vehicle_operation"})
+
+
+def _group_tag(hc: HeaderColumn, catalog: Catalog) -> int | str | None:
+    """The year (2021年) or change (增减变化情况) group a column's header path names."""
+    for p in hc.path[:-1]:
+        t = clean_header(p)
+        m = _YEAR_GROUP_RE.match(t)
+        if m:
+            return int(m.group(1))
+        for prefix, words in catalog.group_prefixes:
+            if prefix == "change" and any(t.startswith(w) for w in words):
+                return "change"
+    return None
+
+
+def _year_block_roles(
+    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], catalog: Catalog
+) -> dict[int, str | None]:
+    """Columns printed in blocks under year groups (2021年 | 2022年 | 增减变化情况), each block
+    starting with its 合计: every column of a block belongs to that block's group.
+
+    The group headers are centred over their blocks, and letters stacked one under the
+    other beside them (因 / 公 / 出 / 国 …) can widen a group over a neighbour's columns or
+    hide it: the blocks, counted from their 合计 columns, and the groups, in the order the
+    header prints them, decide instead.  Inside a block, a second 小计 followed by the
+    公务用车 purchase or running-cost columns is the 公务用车 小计.
+    """
+    vals = [i for i, k in enumerate(kinds) if k == "value"]
+    starts = [i for i in vals if clean_header(hcols[i].leaf) == "合计"]
+    if len(starts) < 2:
+        return {}
+    order: list[int | str] = []
+    for i in vals:
+        tag = _group_tag(hcols[i], catalog)
+        if tag is not None and tag not in order:
+            order.append(tag)
+    years = [t for t in order if isinstance(t, int)]
+    if len(order) != len(starts) or len(years) < 1 or (len(years) < 2 and "change" not in order):
+        return {}
+    latest = max(years)
+    base: dict[int, str | None] = {}
+    for i in vals:
+        r = roles.get(i)
+        base[i] = r.split(".", 1)[1] if r and r.startswith(("prior.", "change.")) else r
+    blocks = [[i for i in vals if a <= i < b] for a, b in zip(starts, starts[1:] + [len(kinds)])]
+    shapes = {
+        (frozenset(base[i] for i in block) & _BLOCK_ROLES, any(base[i] in _VEHICLE_ROLES for i in block)) for block in blocks
+    }
+    if len(shapes) != 1:
+        return {}  # the blocks do not repeat the same columns: leave the groups as read
+    out: dict[int, str | None] = {}
+    for n, block in enumerate(blocks):
+        tag = order[n]
+        prefix = "change." if tag == "change" else ("prior." if tag != latest else "")
+        subtotals = [i for i in block if base[i] == "subtotal"]
+        for i in subtotals[1:]:
+            after = [base[j] for j in block if i < j <= i + 2]
+            if any(r in ("vehicle_purchase", "vehicle_operation") for r in after):
+                base[i] = "vehicle"
+        for i in block:
+            r = base[i]
+            out[i] = f"{prefix}{r}" if r and not r.startswith("carryover") else r
+    return out
+
+
 def _build_rows(
     grid: bool,
     spec: TableSpec,
@@ -986,13 +1053,20 @@ def _build_rows(
     col_of: dict[int, Column] = {}
     used: dict[str, int] = {}
     latest = _latest_year_group(hcols, kinds)
-    for hc, kind, side in zip(hcols, kinds, sides):
+    roles: dict[int, str | None] = {}
+    for i, (hc, kind) in enumerate(zip(hcols, kinds)):
         if kind != "value":
             continue
-        header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = catalog.column_role(hc.leaf, hc.path) if hc.leaf else None
         if role and "." not in role and latest and _earlier_year_group(hc, latest):
             role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
+        roles[i] = role
+    roles.update(_year_block_roles(hcols, kinds, roles, catalog))
+    for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
+        if kind != "value":
+            continue
+        header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
+        role = roles[i]
         base = role or header
         if side:
             base = f"{side}.{base}"
