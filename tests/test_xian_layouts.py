@@ -252,3 +252,22 @@ def test_year_blocks_not_repeating_the_same_columns_are_left_alone():
     hcols[18].leaf, hcols[18].path = "", ()
     roles = {i: catalog.column_role(h.leaf, h.path) if h.leaf else None for i, h in enumerate(hcols) if kinds[i] == "value"}
     assert _year_block_roles(hcols, kinds, roles, catalog) == {}
+
+
+def test_amounts_set_flush_left_are_one_column():
+    rows = [
+        ("项目", "预算数", "项目", "预算数"),
+        ("一般公共预算拨款", "18999011.66", "一般公共服务支出", "0.00"),
+        ("事业收入", "0.00", "教育支出", "44699.18"),
+        ("其他收入", "0.00", "科学技术支出", "18954312.48"),
+        ("本年收入合计", "18999011.66", "本年支出合计", "18999011.66"),
+    ]
+    lines = [f"{a}{' ' * (18 - len(a))}{b:<14}{c}{' ' * (18 - len(c))}{d}" for a, b, c, d in rows]
+    text = "2026年某某局部门预算\n\n表1\n2026年部门综合预算收支总表\n单位：元\n收入                              支出\n" + "\n".join(lines) + "\n"
+    doc, _ = parse_text(text)
+    (table,) = [t for t in doc.tables if t.id == "income_expenditure_summary"]
+    amount_columns = {c.key for c in table.columns if c.kind == "amount"}
+    assert amount_columns == {"income.amount", "expenditure.amount"}
+    by_label = {r.label: r.cells for r in table.rows}
+    assert by_label["教育支出"]["expenditure.amount"].value == Decimal("44699.18")
+    assert by_label["事业收入"]["income.amount"].value == Decimal("0.00")
