@@ -271,3 +271,16 @@ def test_amounts_set_flush_left_are_one_column():
     by_label = {r.label: r.cells for r in table.rows}
     assert by_label["教育支出"]["expenditure.amount"].value == Decimal("44699.18")
     assert by_label["事业收入"]["income.amount"].value == Decimal("0.00")
+
+
+def test_each_part_pairs_its_level_with_the_first_change_after_it():
+    nested = (
+        "机关运行经费预算合计 180.00 万元，比 2025 年增加 20.00 万元，其中：局机关运行经费预算 100.00 万元，"
+        "比 2025 年增加 25.00 万元，其中办公经费增加 10.00 万元，福利费增加 15.00 万元；"
+        "某某中心公用经费预算 80.00 万元，比 2025 年减少 5.00 万元。"
+    )
+    assert "narrative-change-inconsistent" not in _narrative_errors(nested)
+    assert "narrative-change-inconsistent" in _narrative_errors(nested.replace("减少 5.00", "减少 6.00"))
+    # the sentence lists two of the parts only: their levels do not make the total's
+    some = nested.replace("某某中心公用经费预算 80.00", "某某中心公用经费预算 70.00").replace("减少 5.00", "减少 6.00")
+    assert "narrative-change-inconsistent" not in _narrative_errors(some)

@@ -254,10 +254,8 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
             at = _positions(sentence, amounts)
             pos = at.get(id(first), -1)
             sub = sentence.find("其中", pos + len(first.text)) if pos >= 0 else -1
-            if sub >= 0 and not _split_of(first, sub, amounts, at):
-                sub = -1
-            if sub >= 0:
-                parts = [c for c in changes[1:] if at.get(id(c), -1) > sub and c.unit == first.unit]
+            parts = _parts_of(first, sub, amounts, at) if sub >= 0 else None
+            if parts is not None:
                 if len(parts) >= 2:
                     total = sum((p.value for p in parts), Decimal(0))
                     step = unit_of([first.text.rstrip("万元")] + [p.text.rstrip("万元") for p in parts])
@@ -286,27 +284,50 @@ def _positions(sentence: str, amounts: list[Amount]) -> dict[int, int]:
     return out
 
 
-def _split_of(first: Amount, sub: int, amounts: list[Amount], at: dict[int, int]) -> bool:
-    """Does the 其中 at ``sub`` split the change ``first`` into the changes listed after it?
+def _parts_of(first: Amount, sub: int, amounts: list[Amount], at: dict[int, int]) -> list[Amount] | None:
+    """The changes the 其中 at ``sub`` splits the change ``first`` into, or ``None``.
 
-    Only when it follows that change with no other amount in between (``较上年减少 322339.69
-    万元，主要原因一是…增加 8 亿元；…支出 227358.37 万元，其中…`` lists the parts of another
-    figure), and only when every part it lists with a level also gives that part's change:
-    ``其中：因公出国经费 0 万元…；公务接待费 8.6 万元，较上年增加 1.5 万元；公务用车运行维护费
-    10 万元，较上年减少 1 万元`` leaves out the change of 因公出国经费, so the two changes
-    printed are not all the parts of the total's change.
+    Only a 其中 that follows that change with no other amount in between splits it
+    (``较上年减少 322339.69 万元，主要原因一是…增加 8 亿元；…支出 227358.37 万元，其中…``
+    lists the parts of another figure).  The parts are the changes listed after it; when
+    it lists each part with its level (``公务接待费 8.6 万元，较上年增加 1.5 万元``), a
+    part's change is the first one after its level — changes after that explain the part
+    (``局机关…增加 21.79 万元，其中办公经费增加 5.41 万元…``) — and a part printed without
+    its change (``因公出国经费 0 万元，预算未做安排``) leaves the parts incomplete, as do
+    levels that do not add up to the total's.
     """
     start = at[id(first)] + len(first.text)
-    between = [a for a in amounts if a.kind in ("amount", "change") and start <= at.get(id(a), -1) < sub]
-    if between:
-        return False
-    after = [a for a in amounts if at.get(id(a), -1) > sub and a.unit == first.unit]
+    if any(a.kind in ("amount", "change") and start <= at.get(id(a), -1) < sub for a in amounts):
+        return None
+    after = [a for a in amounts if at.get(id(a), -1) > sub and a.unit == first.unit and a.kind in ("amount", "change")]
     changes = [a for a in after if a.kind == "change"]
     if not changes:
-        return True
-    end = at[id(changes[-1])]
-    levels = [a for a in after if a.kind == "amount" and at[id(a)] < end]
-    return len(levels) <= len(changes)
+        return []
+    last = at[id(changes[-1])]
+    listed = [a for a in after if at[id(a)] <= last]
+    if not any(a.kind == "amount" for a in listed):
+        return changes
+    # the parts' levels add up to the total's level (360.10 = 109.15 + 60.57 + …), or the
+    # sentence lists only some of them (the rest follow in sentences of their own)
+    before = [a for a in amounts if a.kind == "amount" and a.unit == first.unit and at.get(id(a), -1) < at[id(first)]]
+    levels = [a.value for a in listed if a.kind == "amount"]
+    if before:
+        step = unit_of([before[-1].text.rstrip("万元")] + [a.text.rstrip("万元") for a in listed if a.kind == "amount"])
+        if abs(sum(levels, Decimal(0)) - before[-1].value) > step * (len(levels) // 2):
+            return None
+    parts: list[Amount] = []
+    level, has_change = None, False
+    for a in listed:
+        if a.kind == "amount":
+            if level is not None and not has_change:
+                return None
+            level, has_change = a, False
+        elif level is None:
+            return None  # a change before the first part's level: cannot pair them
+        elif not has_change:
+            parts.append(a)
+            has_change = True
+    return parts
 
 
 _BASE_LABEL = re.compile(r"^(?:比|较|同比|与)|上年|去年|上一年|年初预算数?$|执行数$")
