@@ -284,3 +284,15 @@ def test_each_part_pairs_its_level_with_the_first_change_after_it():
     # the sentence lists two of the parts only: their levels do not make the total's
     some = nested.replace("某某中心公用经费预算 80.00", "某某中心公用经费预算 70.00").replace("减少 5.00", "减少 6.00")
     assert "narrative-change-inconsistent" not in _narrative_errors(some)
+
+
+def test_column_numbers_with_starred_unnumbered_columns():
+    from yusuan.parse.layout import Line, Word
+    from yusuan.parse.tables import is_column_numbers
+
+    def line(*texts):
+        return Line(words=[Word(t, 10.0 * i, 10.0 * i + 2) for i, t in enumerate(texts)], page=1, lineno=1, text=" ".join(texts))
+
+    assert is_column_numbers(line("**", "**", "1", "2", "3", "4", "**"))
+    assert not is_column_numbers(line("**", "**", "1", "5", "**"))  # not consecutive: a data row
+    assert not is_column_numbers(line("**", "**", "**"))

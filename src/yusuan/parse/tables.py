@@ -128,10 +128,14 @@ def is_column_numbers(line: Line) -> bool:
         return True
     if len(ws) > 1 and len(ws[0].text) == 1 and squash(ws[0].text + ws[1].text) in _COL_NUMBER_WORDS:
         return True  # letter-spaced 栏   次
-    if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
+    if len(ws) < 3 or not all(_is_column_number(w.text) or w.text in _NO_NUMBER for w in ws):
         return False
-    vals = [int(w.text) for w in ws]
-    return vals == list(range(vals[0], vals[0] + len(vals)))
+    # (columns without a number are marked ** in some layouts: ** ** 1 2 3 4 **)
+    vals = [int(w.text) for w in ws if w.text not in _NO_NUMBER]
+    return len(vals) >= 2 and vals == list(range(vals[0], vals[0] + len(vals)))
+
+
+_NO_NUMBER = frozenset({"**", "*", "—", "-"})
 
 
 def _is_column_number(text: str) -> bool:
