@@ -296,3 +296,9 @@ def test_column_numbers_with_starred_unnumbered_columns():
     assert is_column_numbers(line("**", "**", "1", "2", "3", "4", "**"))
     assert not is_column_numbers(line("**", "**", "1", "5", "**"))  # not consecutive: a data row
     assert not is_column_numbers(line("**", "**", "**"))
+
+
+def test_government_fund_income_and_expenditure_summary_is_the_fund_table():
+    catalog = get_catalog()
+    assert catalog.match_title("2019年部门综合预算政府性基金收支总表").id == "government_fund_expenditure"
+    assert catalog.match_title("2019年部门综合预算收支总表").id == "income_expenditure_summary"
