@@ -302,3 +302,15 @@ def test_government_fund_income_and_expenditure_summary_is_the_fund_table():
     catalog = get_catalog()
     assert catalog.match_title("2019年部门综合预算政府性基金收支总表").id == "government_fund_expenditure"
     assert catalog.match_title("2019年部门综合预算收支总表").id == "income_expenditure_summary"
+
+
+def test_parts_listed_under_a_subjects_figure_are_that_subjects():
+    from yusuan.check.rules.narrative import _part_of_coded_item
+    from yusuan.parse.narrative import extract_amounts
+
+    amounts = extract_amounts("对事业单位经常性补助（505）2945.22万元，其中：人员经费1903.54万元，公用经费75.66万元。", 1, 1)
+    personnel = [a for a in amounts if a.label.endswith("人员经费")]
+    assert personnel and _part_of_coded_item(personnel[0], amounts)
+    amounts = extract_amounts("本部门基本支出2945.22万元，其中：人员经费1903.54万元，公用经费1041.68万元。", 1, 1)
+    personnel = [a for a in amounts if a.label.endswith("人员经费")]
+    assert personnel and not _part_of_coded_item(personnel[0], amounts)

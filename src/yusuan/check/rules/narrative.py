@@ -179,8 +179,13 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     g = _group_for(ctx, doc)
     if g is None:
         return
+    by_sentence: dict[str, list[Amount]] = {}
+    for a in doc.amounts:
+        by_sentence.setdefault(a.sentence, []).append(a)
     for a in doc.amounts:
         if a.kind != "amount" or a.unit is None:
+            continue
+        if _part_of_coded_item(a, by_sentence[a.sentence]):
             continue
         label = clean_label(a.label)
         if _CHANGE_TAIL.search(label) or _OTHER_PERIOD.search(label):
@@ -232,6 +237,26 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
             expected=shown,
             actual=a.value,
         )
+
+
+def _part_of_coded_item(a: Amount, amounts: list[Amount]) -> bool:
+    """Is ``a`` listed after 其中 under a subject's figure (``对事业单位经常性补助（505）
+    2945.22万元，其中：人员经费1903.54万元``)?  Then it is that subject's 人员经费, not the
+    department's."""
+    at = _positions(a.sentence, amounts)
+    pos = at.get(id(a))
+    if pos is None:
+        return False
+    sub = a.sentence.rfind("其中", 0, pos)
+    if sub < 0:
+        return False
+    before = [b for b in amounts if b.kind == "amount" and at.get(id(b), len(a.sentence)) < sub]
+    for b in reversed(before):
+        label = clean_label(b.label)
+        if not label:
+            continue  # a figure printed twice (100151.38 万元，102374.45 万元)
+        return bool(_CODE_IN_LABEL.search(label))
+    return False
 
 
 def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
