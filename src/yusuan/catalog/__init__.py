@@ -204,6 +204,9 @@ class Catalog:
         owner = [g for g in groups if not g.startswith("其中")]
         if role == "subtotal" and owner:
             parent = self._plain_role(owner[-1])
+            if parent not in self.subtotal_groups and len(owner) >= 2:
+                # a group header wrapped over two lines (公务用车购置及 / 运行维护费)
+                parent = self._plain_role(owner[-2] + owner[-1])
             if parent in self.subtotal_groups:
                 role = parent
         if role in self.within_roles and any(_BARE_WITHIN.fullmatch(g) for g in groups):

@@ -38,7 +38,7 @@ def build(raw: RawDocument, catalog: Catalog | None = None) -> tuple[Disclosure,
         if not found:
             continue
         ctx.unit_code, ctx.unit_name = found[-1].unit_code, found[-1].unit_name
-        consumed.update(range(start, start + 1 + used))
+        consumed.update(range(start, start + 1 + len(reg.title_more) + used))
         tables.extend(found)
     performance = []
     for reg in perf_regions:
@@ -46,7 +46,7 @@ def build(raw: RawDocument, catalog: Catalog | None = None) -> tuple[Disclosure,
         if pt is not None:
             performance.append(pt)
             start = index_of[id(reg.title)]
-            consumed.update(range(start, start + 1 + used))
+            consumed.update(range(start, start + 1 + len(reg.title_more) + used))
     tables = _merge_continued(tables)
     narrative_lines = [ln for i, ln in enumerate(raw.lines) if i not in consumed]
     sections = build_sections(narrative_lines)

@@ -74,6 +74,9 @@ def is_value(text: str) -> bool:
     return t in _DASHES or is_amount(t) or (t.endswith("%") and is_amount(t[:-1]))
 
 
+_LEFT_ALIGN = 0.6  # amounts whose left edges lie closer than this (cells) start at one x
+
+
 def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | None = None) -> list[Slot]:
     """Column slots of a space-aligned or PDF table.
 
@@ -88,7 +91,10 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
         for w in ln.words:
             # subject codes are left-aligned like labels, not right-aligned like amounts
             (values if is_value(w.text) and not is_code(w.text) else texts).append(w)
-    slots = [Slot(min(w.x0 for w in g), max(w.x1 for w in g), numeric=len(g)) for g in _value_clusters(values, data)]
+    slots = [
+        Slot(min(w.x0 for w in g), max(w.x1 for w in g), numeric=len(g))
+        for g in _left_aligned(_value_clusters(values, data), data)
+    ]
     # text columns: left-edge clusters, merged when the left one's words run over the next anchor
     anchors: list[list[Word]] = []
     for w in sorted(texts, key=lambda w: w.x0):
@@ -202,6 +208,26 @@ def _value_clusters(values: list[Word], data: list[Line]) -> list[list[Word]]:
         stack.append(g[i + 1 :])
         stack.append(g[: i + 1])
     return sorted(out, key=lambda g: g[-1].x1)
+
+
+def _left_aligned(groups: list[list[Word]], data: list[Line]) -> list[list[Word]]:
+    """Amounts set flush left in their cells (18999011.66 over 0.00 over 44699.18): their
+    right edges scatter into several clusters, but every amount of these clusters starts
+    at the same x, and no line has two of them — one column."""
+    if len(groups) < 2:
+        return groups
+    line_of = {id(w): i for i, ln in enumerate(data) for w in ln.words}
+    out = [groups[0]]
+    for g in groups[1:]:
+        prev = out[-1]
+        both = prev + g
+        starts = [w.x0 for w in both]
+        lines = [line_of[id(w)] for w in both]
+        if max(starts) - min(starts) <= _LEFT_ALIGN and len(set(lines)) == len(lines) and len(both) >= 4:
+            out[-1] = both
+        else:
+            out.append(g)
+    return out
 
 
 def _bands(slots: list[Slot]) -> list[tuple[float, float]]:

@@ -23,6 +23,11 @@ _FIELDS = (
     ("description", ("绩效指标描述", "指标内容", "指标解释", "指标说明")),
     ("value", ("指标值", "目标值", "指标值（包含数字及文字描述）", "年度指标值", "全年指标值")),
     ("basis", ("指标值确定依据", "确定依据", "评（扣）分标准", "评(扣)分标准", "备注")),
+    # columns of a 绩效自评表 that the Indicator does not keep: named so that their words are
+    # not taken into the 指标值 or 三级指标 next to them
+    ("actual", ("实际完成值", "完成值", "全年实际值")),
+    ("score", ("分值", "得分")),
+    ("deviation", ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因")),
 )
 _EXACT_FIELD = {w: name for name, words in _FIELDS for w in words}
 _FIELD_START = re.compile("|".join(f"(?P<{name}>{'|'.join(map(re.escape, words))})" for name, words in _FIELDS))
@@ -67,6 +72,13 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
         if sum(1 for f, _ in fields if f) >= 3:
             header_idx = i
             cols = [(f, w.x0) for f, w in fields if f]
+            # a header cell wrapped over lines (年度 / 指标值, 实际 / 完成值): the field words of
+            # the lines next to it name columns too
+            for other in lines[max(0, i - 2) : i] + lines[i + 1 : i + 3]:
+                named = [(_field_of(w.text), w) for w in other.words]
+                if named and all(f or len(w.text) <= 3 for f, w in named):
+                    have = {f for f, _ in cols}
+                    cols += [(f, w.x0) for f, w in named if f and f not in have]
             break
         j = ln.joined
         if j.startswith(("项目名称", "项目")) and len(ln.words) >= 2 and project is None:
@@ -89,6 +101,11 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
             continue
         if sum(1 for w in ln.words if _field_of(w.text)) >= 3:  # repeated header on a new page
             used += 1
+            continue
+        if all(_field_of(w.text) or len(w.text) <= 3 and not any(ch.isdigit() for ch in w.text) for w in ln.words) and any(
+            _field_of(w.text) for w in ln.words
+        ):
+            used += 1  # the rest of a header wrapped over lines (二级 / 指标 … 指标值 完成值)
             continue
         j = ln.joined
         if ("表" in j and catalog.match_title(ln.text)) or (len(ln.words) == 1 and len(j) > 40 and _SENTENCE_RE.search(j) and len(rows) > 2):

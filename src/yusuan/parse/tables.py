@@ -49,6 +49,13 @@ class Region:
     spec: TableSpec
     title: Line
     lines: list[Line] = field(default_factory=list)
+    # the rest of a title printed on two lines (“…一般公共预算拨款“三公”经费、” /
+    # “会议费、培训费表（不含上年结转）”); ``lines`` start after it
+    title_more: tuple[Line, ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        return "".join([self.title.text, *(ln.text for ln in self.title_more)])
 
 
 @dataclass
@@ -63,13 +70,23 @@ class TableContext:
 def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
     """Split the document into table regions, one per title line."""
     titles: list[tuple[int, TableSpec]] = []
-    for i, ln in enumerate(raw.lines):
-        if ln.is_blank or len(ln.words) > 4:
+    two_line: set[int] = set()
+    lines = raw.lines
+    for i, ln in enumerate(lines):
+        if ln.is_blank or len(ln.words) > 4 or i - 1 in two_line:
             continue
         spec = catalog.match_title(" ".join(w.text for w in ln.words))
         if spec is None and len(ln.words) > 1:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
+        if spec is None and i + 1 < len(lines) and _title_goes_on(ln, lines[i + 1]):
+            # a long title wrapped onto a second line, neither half a title by itself
+            nxt = lines[i + 1]
+            spec = catalog.match_title(ln.joined + nxt.joined)
+            if spec is not None and catalog.match_title(nxt.joined) is None:
+                two_line.add(i)
+            else:
+                spec = None
         if spec is not None:
             prev = raw.lines[titles[-1][0]] if titles else None
             if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
@@ -78,8 +95,18 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
     regions: list[Region] = []
     for k, (i, spec) in enumerate(titles):
         end = titles[k + 1][0] if k + 1 < len(titles) else len(raw.lines)
-        regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 : end]))
+        more = (raw.lines[i + 1],) if i in two_line else ()
+        regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 + len(more) : end], title_more=more))
     return regions
+
+
+def _title_goes_on(ln: Line, nxt: Line) -> bool:
+    """Could ``nxt`` be the second line of a title starting on ``ln``?  Both short, on one
+    page, the second ending the title (表, maybe a bracketed qualifier)."""
+    if nxt.is_blank or nxt.page != ln.page or len(nxt.words) > 3 or len(ln.words) > 2:
+        return False
+    j = nxt.joined
+    return "表" in j and "表" not in ln.joined and not any(is_amount(w.text) for w in (*ln.words, *nxt.words))
 
 
 def is_prose(line: Line) -> bool:
@@ -101,10 +128,14 @@ def is_column_numbers(line: Line) -> bool:
         return True
     if len(ws) > 1 and len(ws[0].text) == 1 and squash(ws[0].text + ws[1].text) in _COL_NUMBER_WORDS:
         return True  # letter-spaced 栏   次
-    if len(ws) < 3 or not all(_is_column_number(w.text) for w in ws):
+    if len(ws) < 3 or not all(_is_column_number(w.text) or w.text in _NO_NUMBER for w in ws):
         return False
-    vals = [int(w.text) for w in ws]
-    return vals == list(range(vals[0], vals[0] + len(vals)))
+    # (columns without a number are marked ** in some layouts: ** ** 1 2 3 4 **)
+    vals = [int(w.text) for w in ws if w.text not in _NO_NUMBER]
+    return len(vals) >= 2 and vals == list(range(vals[0], vals[0] + len(vals)))
+
+
+_NO_NUMBER = frozenset({"**", "*", "—", "-"})
 
 
 def _is_column_number(text: str) -> bool:
@@ -195,7 +226,7 @@ def build_table(
         if ln.is_blank:
             continue
         j = ln.joined
-        if j == region.title.joined and ln.page != region.title.page:
+        if ln.page != region.title.page and (j == region.title.joined or any(j == m.joined for m in region.title_more)):
             # the title printed again on a continuation page: its full header follows
             page = ln.page
             if state != "header":
@@ -306,7 +337,7 @@ def build_table(
         pages = sorted({region.title.page if k == 0 else grp[0].body[0].page, *(ln.page for sg in grp for ln in sg.body)})
         table = Table(
             id=spec.id,
-            title=squash(region.title.text),
+            title=squash(region.title_text),
             columns=tuple(columns),
             rows=tuple(rows),
             amount_unit=unit,
@@ -1065,6 +1096,73 @@ def _earlier_year_group(hc: HeaderColumn, latest: int) -> bool:
     return bool(ys) and max(ys) < latest
 
 
+_BLOCK_ROLES = frozenset({"total", "subtotal", "abroad", "reception", "meeting", "training"})
+_VEHICLE_ROLES = frozenset({"vehicle", "vehicle_purchase", "vehicle_operation"})
+
+
+def _group_tag(hc: HeaderColumn, catalog: Catalog) -> int | str | None:
+    """The year (2021年) or change (增减变化情况) group a column's header path names."""
+    for p in hc.path[:-1]:
+        t = clean_header(p)
+        m = _YEAR_GROUP_RE.match(t)
+        if m:
+            return int(m.group(1))
+        for prefix, words in catalog.group_prefixes:
+            if prefix == "change" and any(t.startswith(w) for w in words):
+                return "change"
+    return None
+
+
+def _year_block_roles(
+    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], catalog: Catalog
+) -> dict[int, str | None]:
+    """Columns printed in blocks under year groups (2021年 | 2022年 | 增减变化情况), each block
+    starting with its 合计: every column of a block belongs to that block's group.
+
+    The group headers are centred over their blocks, and letters stacked one under the
+    other beside them (因 / 公 / 出 / 国 …) can widen a group over a neighbour's columns or
+    hide it: the blocks, counted from their 合计 columns, and the groups, in the order the
+    header prints them, decide instead.  Inside a block, a second 小计 followed by the
+    公务用车 purchase or running-cost columns is the 公务用车 小计.
+    """
+    vals = [i for i, k in enumerate(kinds) if k == "value"]
+    starts = [i for i in vals if clean_header(hcols[i].leaf) == "合计"]
+    if len(starts) < 2:
+        return {}
+    order: list[int | str] = []
+    for i in vals:
+        tag = _group_tag(hcols[i], catalog)
+        if tag is not None and tag not in order:
+            order.append(tag)
+    years = [t for t in order if isinstance(t, int)]
+    if len(order) != len(starts) or len(years) < 1 or (len(years) < 2 and "change" not in order):
+        return {}
+    latest = max(years)
+    base: dict[int, str | None] = {}
+    for i in vals:
+        r = roles.get(i)
+        base[i] = r.split(".", 1)[1] if r and r.startswith(("prior.", "change.")) else r
+    blocks = [[i for i in vals if a <= i < b] for a, b in zip(starts, starts[1:] + [len(kinds)])]
+    shapes = {
+        (frozenset(base[i] for i in block) & _BLOCK_ROLES, any(base[i] in _VEHICLE_ROLES for i in block)) for block in blocks
+    }
+    if len(shapes) != 1:
+        return {}  # the blocks do not repeat the same columns: leave the groups as read
+    out: dict[int, str | None] = {}
+    for n, block in enumerate(blocks):
+        tag = order[n]
+        prefix = "change." if tag == "change" else ("prior." if tag != latest else "")
+        subtotals = [i for i in block if base[i] == "subtotal"]
+        for i in subtotals[1:]:
+            after = [base[j] for j in block if i < j <= i + 2]
+            if any(r in ("vehicle_purchase", "vehicle_operation") for r in after):
+                base[i] = "vehicle"
+        for i in block:
+            r = base[i]
+            out[i] = f"{prefix}{r}" if r and not r.startswith("carryover") else r
+    return out
+
+
 def _build_rows(
     grid: bool,
     spec: TableSpec,
@@ -1082,13 +1180,20 @@ def _build_rows(
     col_of: dict[int, Column] = {}
     used: dict[str, int] = {}
     latest = _latest_year_group(hcols, kinds)
-    for hc, kind, side in zip(hcols, kinds, sides):
+    roles: dict[int, str | None] = {}
+    for i, (hc, kind) in enumerate(zip(hcols, kinds)):
         if kind != "value":
             continue
-        header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = catalog.column_role(hc.leaf, hc.path) if hc.leaf else None
         if role and "." not in role and latest and _earlier_year_group(hc, latest):
             role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
+        roles[i] = role
+    roles.update(_year_block_roles(hcols, kinds, roles, catalog))
+    for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
+        if kind != "value":
+            continue
+        header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
+        role = roles[i]
         base = role or header
         if side:
             base = f"{side}.{base}"
@@ -1228,6 +1333,18 @@ def _collect_rows(
             prev = bufs[-1]
             prev.label = prev.label + b.label
             continue
+        if wrap and bufs and _last_line_of_wrapped_label(b, bufs[-1], catalog):
+            # a label wrapped over two lines, its amounts printed on the second one
+            prev = bufs[-1]
+            prev.label = prev.label + b.label
+            prev.values = dict(b.values)
+            prev.seq = prev.seq or b.seq
+            continue
+        if wrap and bufs and _centred_in_wrapped_label(b, bufs[-1]):
+            # the label wrapped over three lines, its amounts (and 序号) on the middle one
+            prev = bufs[-1]
+            prev.seq, prev.values = b.seq, dict(b.values)
+            continue
         bufs.append(b)
     if pending_values is not None:
         if bufs and not (set(pending_values.values) & set(bufs[-1].values)):
@@ -1276,6 +1393,41 @@ def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
     if not prev.label and (prev.code or prev.code_parts):
         return True
     return len(b.label) <= 8 and len(prev.label) >= 6
+
+
+_BRACKET_ONLY_RE = re.compile(r"[（(][一二三四五六七八九十]+[)）]")
+
+
+def _last_line_of_wrapped_label(b: _RowBuf, prev: _RowBuf, catalog: Catalog) -> bool:
+    """Is ``b`` the end of the label on the line just above, printed with the row's amounts?
+
+    ``1、人员经费和公用经`` / ``费支出  46607769.51``: the label line above starts with an
+    ordinal and fills its cell (7 characters or more), has no amount of its own, and this
+    line's text is short and starts no row of its own (no ordinal, code or 序号 of both).
+    """
+    if b.code or b.code_parts or b.unit_code or b.codes or not b.values or not b.label:
+        return False
+    if prev.values or prev.code or prev.code_parts or prev.unit_code or (prev.seq and b.seq):
+        return False
+    if (_ORDINAL_START_RE.match(b.label) and not _BRACKET_ONLY_RE.fullmatch(b.label)) or len(b.label) > 8:
+        return False  # (a bracket alone ends a label: 3、机关资本性支出 / （一）)
+    if "计" in b.label or any(catalog.row_concept(g, b.label) for g in ("income", "expenditure")):
+        return False  # a row of its own (收入总计, 本年支出合计) under a label without amounts
+    if not _ORDINAL_START_RE.match(prev.label) or len(prev.label) < 7:
+        return False
+    if prev.line is None or b.line is None or prev.line.page != b.line.page:
+        return False
+    return b.line.lineno - prev.line.lineno == 1
+
+
+def _centred_in_wrapped_label(b: _RowBuf, prev: _RowBuf) -> bool:
+    """Is ``b`` — amounts, maybe a 序号, no label — the middle line of the row whose label
+    starts on the line just above (``15、资源勘探工业信息`` / ``1021805239.60`` / ``等支出``)?"""
+    if b.label or b.code or b.code_parts or b.unit_code or b.codes or not b.values:
+        return False
+    if prev.values or prev.seq or not prev.label or prev.line is None or b.line is None:
+        return False
+    return prev.line.page == b.line.page and b.line.lineno - prev.line.lineno == 1
 
 
 def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:

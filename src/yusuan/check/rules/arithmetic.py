@@ -16,7 +16,7 @@ from typing import Iterable
 
 from ...model import Row, Table
 from ...model.finding import Finding
-from ..context import Context, fmt, label_of, where
+from ..context import Context, fmt, is_total_row, label_of, where
 from ..tolerance import sum_ok
 
 EXPENDITURE_PARTS = ("project", "operating_expenditure", "remit_superior", "subsidy_affiliated")
@@ -169,8 +169,41 @@ def _row_identities(table: Table, side: str | None, step: Decimal, columns=None)
             continue
         for code, tot, parts, what in plan:
             f = _check_sum(code, table, row, tot, parts, what, step)
-            if f is not None:
+            if f is not None and not _units_add_up(table, row, [tot, *parts]):
                 yield f
+
+
+def _units_add_up(table: Table, row: Row, keys: list[str]) -> bool:
+    """Is ``row`` (合计, or a 部门 row over its 所属单位) the column sum of the unit rows under it?
+
+    A 部门 document's table lists one row per unit and adds them up into the 合计: the
+    合计's 合计 − Σ its parts is then exactly the sum of the units' own differences, each of
+    them rounding within the tolerance and checked on its own row (“三公”经费表: units 8.50 =
+    2.50 + 0.46 + 5.55 and 222.94 = 127.32 + 23.91 + 71.72 make the 合计 472.89 = 248.84 +
+    44.89 + 179.18 − 0.02).  Such a row is checked through its units, not again.
+    """
+    codes = [r.unit_code for r in table.rows if r.unit_code and r.side == row.side and r is not row]
+    if row.unit_code:
+        under = [c for c in codes if c != row.unit_code and c.startswith(row.unit_code)]
+    elif is_total_row(row):
+        under = codes
+    else:
+        return False
+    leaves = {c for c in under if not any(o != c and o.startswith(c) for o in under)}
+    if len(leaves) < 2:
+        return False
+    rows = [r for r in table.rows if r.unit_code in leaves and r.side == row.side and r is not row]
+    if len(rows) != len(leaves):
+        return False  # a unit printed twice: cannot tell which row is its own
+    for k in keys:
+        cell = row.cells.get(k)
+        mine = cell.value if cell is not None and cell.value is not None else Decimal(0)
+        theirs = sum(
+            (c.value for r in rows if (c := r.cells.get(k)) is not None and c.value is not None), Decimal(0)
+        )
+        if mine != theirs:
+            return False
+    return True
 
 
 def check_named_items(doc, ctx: Context) -> Iterable[Finding]:

@@ -132,7 +132,14 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
         exp_year = _fig(ctx, ies, _side_line(ctx, ies, "expenditure", "year_total"), ek)
         if exp is not None:
             tr = total_row(exp)
-            yield _compare(exp_year, _fig(ctx, exp, tr, exp.key_for("total")), "支出总表合计应等于收支总表本年支出合计")
+            exp_grand = _fig(ctx, ies, _side_line(ctx, ies, "expenditure", "grand_total"), ek)
+            mine = _fig(ctx, exp, tr, exp.key_for("total"))
+            f = _compare(exp_year, mine, "支出总表合计应等于收支总表本年支出合计")
+            if f is not None and exp_grand is not None and _has_carry_columns(exp):
+                # a 支出总表 by source of funds (西安 2019: 上年实户资金余额, 上年结转 columns)
+                # may spend the carried-over funds too: then its 总计 is the 支出总计
+                f = _compare(exp_grand, mine, "支出总表合计应等于收支总表本年支出合计或支出总计")
+            yield f
         if inc is not None:
             tr = total_row(inc)
             if inc.key_for("subtotal"):

@@ -38,7 +38,8 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
             yield from _tree(table, rows, keys, ctx.step(table))
             total = next((r for r in table.rows if r.side == side and is_total_row(r)), None)
             if total is not None:
-                yield from _column_total(table, total, rows, keys, ctx.step(table))
+                uncoded = [r for r in table.rows if r.side == side and not r.code and r is not total and not is_total_row(r)]
+                yield from _column_total(table, total, rows, keys, ctx.step(table), uncoded)
 
 
 def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:
@@ -75,7 +76,9 @@ def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iter
             )
 
 
-def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:
+def _column_total(
+    table: Table, total: Row, rows: list[Row], keys: list[str], step: Decimal, uncoded: list[Row] = ()
+) -> Iterable[Finding]:
     codes = {r.code for r in rows}
     kinds = {r.code[0] for r in rows}
     if len(kinds) != 1:
@@ -93,6 +96,8 @@ def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str], st
         tv = tval if tval is not None else Decimal(0)
         if sum_ok(tv, vals, step):
             continue
+        if _with_uncoded(tv, vals, uncoded, key, step):
+            continue
         expected = sum(vals, Decimal(0))
         col = table.column(key)
         yield Finding(
@@ -102,6 +107,19 @@ def _column_total(table: Table, total: Row, rows: list[Row], keys: list[str], st
             expected=expected,
             actual=tv,
         )
+
+
+def _with_uncoded(tv: Decimal, vals: list[Decimal], uncoded: list[Row], key: str, step: Decimal) -> bool:
+    """合计 = Σ classes + Σ rows printed without a subject code.
+
+    A project list (上年结转资金支出表) may leave the 功能分类 code of a row blank (a project
+    “内容涉密”): its amount is in the 合计 but in no class, so Σ classes falls short by exactly
+    the uncoded rows.  A row without a code that repeats the 合计 (a 全额 / 资金性质 group line
+    over the whole list) is not an item and is left out.
+    """
+    extra = [c.value for r in uncoded if (c := r.cells.get(key)) is not None and c.value]
+    extra = [v for v in extra if v != tv]
+    return bool(extra) and sum_ok(tv, vals + extra, step)
 
 
 def _ancestor_present(code: str, codes: set[str]) -> bool:

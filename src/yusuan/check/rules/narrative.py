@@ -192,8 +192,13 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     g = _group_for(ctx, doc)
     if g is None:
         return
+    by_sentence: dict[str, list[Amount]] = {}
+    for a in doc.amounts:
+        by_sentence.setdefault(a.sentence, []).append(a)
     for a in doc.amounts:
         if a.kind != "amount" or a.unit is None:
+            continue
+        if _part_of_coded_item(a, by_sentence[a.sentence]):
             continue
         label = clean_label(a.label)
         if _CHANGE_TAIL.search(label) or _OTHER_PERIOD.search(label):
@@ -247,6 +252,26 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
         )
 
 
+def _part_of_coded_item(a: Amount, amounts: list[Amount]) -> bool:
+    """Is ``a`` listed after 其中 under a subject's figure (``对事业单位经常性补助（505）
+    2945.22万元，其中：人员经费1903.54万元``)?  Then it is that subject's 人员经费, not the
+    department's."""
+    at = _positions(a.sentence, amounts)
+    pos = at.get(id(a))
+    if pos is None:
+        return False
+    sub = a.sentence.rfind("其中", 0, pos)
+    if sub < 0:
+        return False
+    before = [b for b in amounts if b.kind == "amount" and at.get(id(b), len(a.sentence)) < sub]
+    for b in reversed(before):
+        label = clean_label(b.label)
+        if not label:
+            continue  # a figure printed twice (100151.38 万元，102374.45 万元)
+        return bool(_CODE_IN_LABEL.search(label))
+    return False
+
+
 def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     """总增减额 = Σ分项增减额; 增减率 = 增减额 ÷ 上年数; 比较年度 = 上一年度."""
     by_sentence: dict[str, list[Amount]] = {}
@@ -264,10 +289,11 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                     )
         if len(changes) >= 3:
             first = changes[0]
-            pos = sentence.find(first.text)
+            at = _positions(sentence, amounts)
+            pos = at.get(id(first), -1)
             sub = sentence.find("其中", pos + len(first.text)) if pos >= 0 else -1
-            if sub >= 0:
-                parts = [c for c in changes[1:] if sentence.find(c.text, sub) >= 0 and c.unit == first.unit]
+            parts = _parts_of(first, sub, amounts, at) if sub >= 0 else None
+            if parts is not None:
                 if len(parts) >= 2:
                     total = sum((p.value for p in parts), Decimal(0))
                     step = unit_of([first.text.rstrip("万元")] + [p.text.rstrip("万元") for p in parts])
@@ -280,6 +306,66 @@ def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                             actual=first.value,
                         )
         yield from _percent(amounts, doc.year)
+
+
+def _positions(sentence: str, amounts: list[Amount]) -> dict[int, int]:
+    """Where each amount of the sentence is printed (amounts come in reading order; the same
+    text printed twice — 增加 8 亿元 … 增加 8 亿元 — is two places, not one)."""
+    out: dict[int, int] = {}
+    k = 0
+    for a in amounts:
+        p = sentence.find(a.text, k)
+        if p < 0:
+            continue
+        out[id(a)] = p
+        k = p + len(a.text)
+    return out
+
+
+def _parts_of(first: Amount, sub: int, amounts: list[Amount], at: dict[int, int]) -> list[Amount] | None:
+    """The changes the 其中 at ``sub`` splits the change ``first`` into, or ``None``.
+
+    Only a 其中 that follows that change with no other amount in between splits it
+    (``较上年减少 322339.69 万元，主要原因一是…增加 8 亿元；…支出 227358.37 万元，其中…``
+    lists the parts of another figure).  The parts are the changes listed after it; when
+    it lists each part with its level (``公务接待费 8.6 万元，较上年增加 1.5 万元``), a
+    part's change is the first one after its level — changes after that explain the part
+    (``局机关…增加 21.79 万元，其中办公经费增加 5.41 万元…``) — and a part printed without
+    its change (``因公出国经费 0 万元，预算未做安排``) leaves the parts incomplete, as do
+    levels that do not add up to the total's.
+    """
+    start = at[id(first)] + len(first.text)
+    if any(a.kind in ("amount", "change") and start <= at.get(id(a), -1) < sub for a in amounts):
+        return None
+    after = [a for a in amounts if at.get(id(a), -1) > sub and a.unit == first.unit and a.kind in ("amount", "change")]
+    changes = [a for a in after if a.kind == "change"]
+    if not changes:
+        return []
+    last = at[id(changes[-1])]
+    listed = [a for a in after if at[id(a)] <= last]
+    if not any(a.kind == "amount" for a in listed):
+        return changes
+    # the parts' levels add up to the total's level (360.10 = 109.15 + 60.57 + …), or the
+    # sentence lists only some of them (the rest follow in sentences of their own)
+    before = [a for a in amounts if a.kind == "amount" and a.unit == first.unit and at.get(id(a), -1) < at[id(first)]]
+    levels = [a.value for a in listed if a.kind == "amount"]
+    if before:
+        step = unit_of([before[-1].text.rstrip("万元")] + [a.text.rstrip("万元") for a in listed if a.kind == "amount"])
+        if abs(sum(levels, Decimal(0)) - before[-1].value) > step * (len(levels) // 2):
+            return None
+    parts: list[Amount] = []
+    level, has_change = None, False
+    for a in listed:
+        if a.kind == "amount":
+            if level is not None and not has_change:
+                return None
+            level, has_change = a, False
+        elif level is None:
+            return None  # a change before the first part's level: cannot pair them
+        elif not has_change:
+            parts.append(a)
+            has_change = True
+    return parts
 
 
 _BASE_LABEL = re.compile(r"^(?:比|较|同比|与)|上年|去年|上一年|年初预算数?$|执行数$")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..layout import Line, Word
-from .pdf_page import Run
+from .pdf_page import Run, nominal_cells
 
 #: numbers and codes: a single space next to one separates words (as in layout.py)
 _ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
@@ -145,6 +145,22 @@ def _x0(r: Run) -> float:
     return r.x0
 
 
+#: a Chinese label run into an amount in one text object (``…服务保障中心1839311.66``)
+_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-−]?\d[\d,]*\.\d{1,2})$")
+
+
+def _unglue(r: Run) -> list[Run]:
+    """A label set flush against its amount is two cells: split the run where the amount
+    starts, its x in proportion to the characters' nominal widths (no table label ends with
+    an amount with decimals; a sentence that does reads the same with a space there)."""
+    m = _GLUED_RE.match(r.text)
+    if m is None or len(m.group(1)) < 2:
+        return [r]
+    label, amount = m.group(1), m.group(2)
+    xs = r.x0 + (r.x1 - r.x0) * nominal_cells(label) / nominal_cells(r.text)
+    return [Run(label, r.x0, xs, r.top, r.bottom, r.start), Run(amount, xs, r.x1, r.top, r.bottom, r.start + len(label))]
+
+
 def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tuple[list[Word], str]:
     """Words (x in cells of ``unit`` points from ``origin``) and a text rendering of a line.
 
@@ -152,6 +168,11 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     """
     words: list[Word] = []
     parts: list[str] = []
+    cut: set[int] = set()  # amounts cut off the label they were glued to: words of their own
+    if any(_GLUED_RE.match(r.text) for r in line):
+        pieces = [_unglue(r) for r in line]
+        cut = {id(p[1]) for p in pieces if len(p) == 2}
+        line = [piece for p in pieces for piece in p]
     atom = _ATOM_RE.match
     join_gap = JOIN_GAP * cell
     space_gap = SPACE_GAP * cell
@@ -160,7 +181,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     glyphs = len(first.text) <= _GLYPHS  # the word so far is made of runs of a glyph or so
     for r in line[1:]:
         gap = r.x0 - x1
-        if gap < space_gap:
+        if gap < space_gap and id(r) not in cut:
             if r.text == last.text and abs(r.x0 - last.x0) < 0.3 * cell:
                 continue  # the same glyphs drawn twice (fake bold)
             a, b = atom(last.text) is not None, atom(r.text) is not None
