@@ -86,7 +86,12 @@ def _specs(t: Table) -> list[Spec]:
         if r.side not in sides:
             sides.append(r.side)
     specs: list[Spec] = []
-    if any(r.seq for r in t.rows):
+    # a 决算 收支总表 numbers each side's lines (行次 1… for 收入, 31… for 支出): each side
+    # prints its own 行次 after its 项目; otherwise one 序号 column leads
+    per_side = len(sides) > 1 and any(
+        len({r.seq for r in line if r.seq}) > 1 or any(r.seq for r in line[1:]) and not line[0].seq for line in _lines(t)
+    )
+    if any(r.seq for r in t.rows) and not per_side:
         specs.append(Spec("seq", ("序号",)))
     for side in sides:
         rows = [r for r in t.rows if r.side == side]
@@ -108,6 +113,8 @@ def _specs(t: Table) -> list[Spec]:
             specs.append(Spec("label", (*group, *sub, "科目名称"), side=side))
         else:
             specs.append(Spec("label", (*group, "项目"), side=side))
+        if per_side and any(r.seq for r in rows):
+            specs.append(Spec("seq", (*group, "行次"), side=side))
         for c in values:
             leaf = c.header
             groups = tuple(g for g in c.path[:-1] if g)
@@ -174,7 +181,7 @@ def _numbers(t: Table, specs: list[Spec]) -> list[str] | None:
     out = []
     for i, s in enumerate(specs):
         if s.kind == "seq":
-            out.append("栏次")
+            out.append("栏次" if s.side is None else "")
         elif s.key:
             out.append(cols[s.key].number or "")
         else:
@@ -223,12 +230,12 @@ def _body(t: Table, specs: list[Spec]) -> list[list[GCell | None]]:
         by_side = {r.side: r for r in line}
         cells: list[GCell | None] = []
         for s in specs:
-            r = by_side.get(s.side) if s.kind != "seq" else line[0]
+            r = by_side.get(s.side) if s.kind != "seq" or s.side is not None else line[0]
             if r is None:
                 cells.append(GCell("", kind=s.kind))
                 continue
             if s.kind == "seq":
-                seq = next((x.seq for x in line if x.seq), "")
+                seq = r.seq if s.side is not None else next((x.seq for x in line if x.seq), "")
                 cells.append(GCell(seq or "", kind="seq"))
             elif s.kind == "unit_code":
                 cells.append(GCell(r.unit_code or "", kind="code"))
