@@ -46,7 +46,8 @@ def bump(session: Session, unit_ids) -> int:
     return int(value)
 
 
-_GENERATION = text("SELECT value FROM counters WHERE name = 'publication'")
+GENERATION_SQL = "SELECT value FROM counters WHERE name = 'publication'"
+_GENERATION = text(GENERATION_SQL)
 
 
 def publication_generation(conn: Connection) -> int:
@@ -158,5 +159,5 @@ def _dt(v) -> datetime | None:
     return datetime.fromisoformat(str(v))  # SQLite through text(): an ISO string
 
 
-__all__ = ["PageState", "StoredPage", "LOOKUP_PSYCOPG", "bump", "lookup", "lookup_params", "lookup_result", "publication_generation", "put_page",
+__all__ = ["PageState", "StoredPage", "GENERATION_SQL", "LOOKUP_PSYCOPG", "bump", "lookup", "lookup_params", "lookup_result", "publication_generation", "put_page",
            "stale_unit_years"]

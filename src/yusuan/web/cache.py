@@ -267,6 +267,16 @@ async def _lookup(request: Request, kind: str, unit_code: str, year: int, varian
     return _entry(request, pages.lookup_result(row, renderer))
 
 
+async def publication_generation(request: Request) -> int:
+    """The newest publication generation (``store.pages``), read as ``_lookup`` reads pages."""
+    reader: PageReader | None = request.app.state.page_reader
+    if reader is None:
+        with request.app.state.store.engine.connect() as conn:
+            return pages.publication_generation(conn)
+    row = await reader.fetch(pages.GENERATION_SQL, {})
+    return int(row[0] or 0) if row else 0
+
+
 async def cached(request: Request, kind: str, unit_code: str, year: int, variant: str, media_type: str,
                  produce: Callable[[], Rendered | None]) -> Response | None:
     """The public ``kind`` of a unit's year: stored, revalidated, or rendered by ``produce`` (``None``: 404)."""
@@ -340,5 +350,5 @@ class AggregateCache:
         self.lru.put(key, entry)
 
 
-__all__ = ["AggregateCache", "Entry", "PageCache", "PageReader", "Rendered", "StoredPages", "accepts_gzip", "cached", "etag_of", "make_entry",
+__all__ = ["AggregateCache", "Entry", "publication_generation", "PageCache", "PageReader", "Rendered", "StoredPages", "accepts_gzip", "cached", "etag_of", "make_entry",
            "not_modified", "respond", "store_entry", "variant_of"]
