@@ -511,6 +511,9 @@ def test_public_lookup_survives_a_server_restart(store):
         assert await _lookup(request, "html", "nope", 2022, "", "r1") == (None, None)
         if store.is_sqlite:
             return
+        # several idle connections in the reader's pool when the server drops them all
+        await asyncio.gather(*(_lookup(request, "html", "901001", 2022, "", "r1") for _ in range(8)))
+        assert len(app.state.page_reader.idle) >= 2
         with store.engine.connect() as c:  # the server drops every other connection (as on a restart)
             c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))

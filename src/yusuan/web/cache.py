@@ -234,6 +234,11 @@ class PageReader:
                 row = await cur.fetchone()
             except psycopg.OperationalError:
                 await self._drop(conn)
+                # the server went away for the idle ones too, most likely (a restart): the
+                # second attempt opens a new connection instead of trying another stale one
+                stale, self.idle = self.idle, []
+                for c in stale:
+                    c.pgconn.finish()
                 if attempt == 2:
                     raise
                 continue
