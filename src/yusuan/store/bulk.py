@@ -128,14 +128,18 @@ def prepare(doc: Disclosure, findings, data: bytes, filename: str, fmt: str, dep
 
 
 def bulk_insert(session: Session, table, columns: tuple[str, ...], rows) -> None:
-    """Insert many rows through the driver, inside the session's transaction.
+    """Insert many rows through the driver, inside the session's transaction."""
+    insert_rows(session.connection(), table, columns, rows)
+
+
+def insert_rows(conn, table, columns, rows) -> None:
+    """Insert many rows through the driver, inside the connection's transaction.
 
     SQLAlchemy's per-row parameter processing costs more than the database: SQLite gets
     ``executemany``, PostgreSQL ``COPY``.
     """
     if not rows:
         return
-    conn = session.connection()
     raw = conn.connection.driver_connection
     cols = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":

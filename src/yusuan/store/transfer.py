@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, func, select, text
 
+from .bulk import insert_rows
 from .db import Store, StoreError
 from .schema import Base, Version
 
@@ -53,7 +54,7 @@ def copy_store(src: Store, dst: Store, progress: Callable[[str, int], None] | No
             rows = rconn.execution_options(stream_results=True, yield_per=CHUNK).execute(select(*t.columns))
             n = 0
             for part in rows.partitions(CHUNK):
-                _write(wconn, t.name, names, [tuple(r) for r in part])
+                insert_rows(wconn, t, names, [tuple(r) for r in part])
                 n += len(part)
                 if progress:
                     progress(t.name, n)
@@ -68,23 +69,6 @@ def copy_store(src: Store, dst: Store, progress: Callable[[str, int], None] | No
                         f"SELECT setval(pg_get_serial_sequence('{t.name}', '{pk[0].name}'), "
                         f"COALESCE((SELECT MAX(\"{pk[0].name}\") FROM {t.name}), 0) + 1, false)"))
     return Copied(counts)
-
-
-def _write(conn, table: str, names: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    raw = conn.connection.driver_connection
-    cols = ", ".join(f'"{c}"' for c in names)
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-    else:
-        cur = raw.cursor()
-        try:
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)})", rows)
-        finally:
-            cur.close()
 
 
 __all__ = ["Copied", "copy_store"]
