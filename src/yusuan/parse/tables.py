@@ -1070,6 +1070,9 @@ class _RowBuf:
     values: dict[int, str] = field(default_factory=dict)
     line: Line | None = None
     repaired: str | None = None
+    #: how the code was repaired: ``split`` (one code cut in two by extraction) or
+    #: ``zero`` (a 款/项 printed without its leading zero)
+    repair: str = "split"
     extra_labels: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -1477,6 +1480,7 @@ def _finish_row(
             code = join_code([parts[0], *(p.zfill(2) if p else p for p in parts[1:])])
             if code:
                 b.repaired = " ".join(p for p in parts if p)
+                b.repair = "zero"
         if code:
             b.code = code
         elif any(parts):
@@ -1516,7 +1520,9 @@ def _finish_row(
         issues.append(
             Issue(
                 "code-repaired",
-                f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
+                f"{spec.name}：科目编码“{b.repaired}”的款/项缺少前导零，已补为{b.code}"
+                if b.repair == "zero"
+                else f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
                 Location(page=page, table=spec.id, row=b.seq, subject_code=b.code, line=lineno),
             )
         )
