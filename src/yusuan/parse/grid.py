@@ -743,6 +743,25 @@ def _wrapped_name(pieces: list[HeaderCell], catalog: Catalog) -> bool:
     return catalog.plain_role(joined) is not None
 
 
+def _in_wrapped_name(column: list[HeaderCell], at: int, catalog: Catalog) -> bool:
+    """Is piece ``at`` of a column's stacked header words part of three or more that make
+    one name (``_wrapped_name`` of some ``column[i : j + 1]`` with ``i <= at <= j``)?  Each
+    piece's own name is looked up once, the joined texts grown a piece at a time."""
+    texts = [squash(o.text) for o in column]
+    named = [_known(o.text, catalog) or catalog.plain_role(o.text) is not None for o in column]
+    for i in range(at + 1):
+        joined = "".join(texts[i : max(at, i + 2)])
+        any_named = any(named[i : max(at, i + 2)])
+        for j in range(max(at, i + 2), len(column)):
+            joined += texts[j]
+            any_named = any_named or named[j]
+            if joined in catalog.roles_exact:
+                return True
+            if not any_named and catalog.plain_role(joined) is not None:
+                return True
+    return False
+
+
 def _same_extent(a: HeaderCell, b: HeaderCell) -> bool:
     """Two header words of several characters with the same left and right edges: lines of
     one cell whose text wrapped at the cell's width (a group header is centred over
@@ -895,10 +914,8 @@ def _widen_one(
     if c.first == c.last and catalog is not None:
         column = sorted((o for o in cells if o.first == o.last == c.first), key=lambda o: o.line)
         at = column.index(c) if c in column else -1
-        for i in range(at + 1) if at >= 0 else ():
-            for j in range(max(at, i + 2), len(column)):
-                if j - i >= 2 and _wrapped_name(column[i : j + 1], catalog):
-                    return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
+        if at >= 0 and _in_wrapped_name(column, at, catalog):
+            return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
             return c  # a wrapped header (事业单位 / 经营收入), not a group
