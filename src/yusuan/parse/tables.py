@@ -9,6 +9,7 @@ page.  Columns are recognised by header text (``catalog/columns.yaml``), never b
 
 from __future__ import annotations
 
+from bisect import bisect_left
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -588,10 +589,17 @@ def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
     if not edges or not rights:
         return slots
     best_shift, best_cost = 0.0, float("inf")
+    ordered = sorted(rights)
+    last = len(ordered) - 1
     for shift in {e - r for e in edges[:40] for r in rights}:
         # a word far from every value column (a subject code, which reads as a number,
         # in its label column) costs the same under every shift instead of pulling it
-        cost = sum(min(min(abs(e - shift - r) for r in rights), _SHIFT_MISS) for e in edges)
+        cost = 0.0
+        for e in edges:
+            x = e - shift
+            k = bisect_left(ordered, x)  # the nearest column edge is one of the two around x
+            near = min(abs(x - ordered[k]) if k <= last else _SHIFT_MISS, abs(x - ordered[k - 1]) if k else _SHIFT_MISS)
+            cost += min(near, _SHIFT_MISS)
         if cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and abs(shift) < abs(best_shift)):
             best_shift, best_cost = shift, cost
     return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
