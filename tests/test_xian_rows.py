@@ -68,6 +68,10 @@ def test_label_spilled_into_the_next_row_ends_the_row_above():
     # not when the row above has no amounts, or the lines are not consecutive
     assert not _overflow_above_row(rest, row, _RowBuf(seq="7", code="30108", label="x", line=_line(10)))
     assert not _overflow_above_row(_RowBuf(label="职业年金缴费", values={5: "1"}, line=_line(13)), row, above)
+    # the row's 政府经济 code read as an amount (nothing right of it on that line) is still a code
+    coded = _RowBuf(seq="8", code="30109", label="费", values={5: "50102"}, line=_line(11))
+    assert _overflow_above_row(rest, coded, above)
+    assert not _overflow_above_row(rest, _RowBuf(seq="8", code="30109", label="费", values={5: "1.00"}, line=_line(11)), above)
     # a label of its own (more than a character or two) is the start of the row's name
     long = _RowBuf(seq="8", code="30109", label="职业年金", line=_line(11))
     assert not _overflow_above_row(rest, long, above)

@@ -1343,6 +1343,8 @@ def _collect_rows(
             row, above = bufs[-1], bufs[-2]
             above.label = above.label + row.label
             row.label = b.label
+            for v in row.values.values():
+                _take_secondary(row, v.strip(), "code", "")
             row.values = dict(b.values)
             for k, v in b.codes.items():
                 row.codes.setdefault(k, v)
@@ -1448,8 +1450,10 @@ def _overflow_above_row(b: _RowBuf, row: _RowBuf, above: _RowBuf) -> bool:
     """
     if b.seq or b.code or b.code_parts or b.unit_code or not b.label or not b.values:
         return False
-    if not (row.seq and (row.code or row.code_parts)) or row.values or not row.label or len(row.label) > 2:
+    if not (row.seq and (row.code or row.code_parts)) or not row.label or len(row.label) > 2:
         return False
+    if any(not is_code(v.strip()) for v in row.values.values()):
+        return False  # (a 政府经济 code alone after the fragment may have been read as an amount)
     if not above.label or not above.values or not (above.code or above.code_parts):
         return False
     if _ORDINAL_START_RE.match(b.label) or _ORDINAL_START_RE.match(row.label):
