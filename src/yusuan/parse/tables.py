@@ -1439,7 +1439,8 @@ def _code_below_name(b: _RowBuf, prev: _RowBuf, code: str | None = None) -> bool
 
 
 def _overflow_above_row(b: _RowBuf, row: _RowBuf, above: _RowBuf) -> bool:
-    """Is ``row`` (序号 and code, a label of a character or two, no amount) a coded row whose
+    """Is ``row`` (序号 and code, a label of a character or two, no amount but maybe its
+    政府经济 code read as one) a coded row whose
     line caught the last characters of the label above, and ``b`` (the next line: label and
     amounts, no 序号 or code) its own label and amounts?
 
