@@ -416,6 +416,8 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
         header = [_split_header_line(h, catalog, header) for h in header]
+        if raw.kind == "text":
+            seg.body = [_unglue_amounts(ln) for ln in seg.body]
         if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
             # too few rows to lay out on their own, or every amount standing right under
             # the previous page's value columns (a PDF page keeps its columns in place)
@@ -433,6 +435,28 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
+
+
+#: a label run into the amount after it with no space (``机关事业单位职业年金缴费支出43608.96``):
+#: an amount with decimals or thousands separators right after a CJK character or bracket
+_GLUED_AMOUNT_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))$")
+
+
+def _unglue_amounts(ln: Line) -> Line:
+    """pdftotext leaves no space between a label that fills its cell and the amount in the
+    next cell when the amount's cell is crowded: split the word back into label and amount
+    (text only, where a character is one cell; the amount keeps its right edge)."""
+    if not any(_GLUED_AMOUNT_RE.match(w.text) for w in ln.words):
+        return ln
+    words: list[Word] = []
+    for w in ln.words:
+        m = _GLUED_AMOUNT_RE.match(w.text)
+        if m:
+            cut = w.x0 + len(m.group(1))
+            words += [Word(m.group(1), w.x0, cut), Word(m.group(2), cut, w.x1)]
+        else:
+            words.append(w)
+    return Line(words, ln.page, ln.lineno, ln.text)
 
 
 def _read_segments(
@@ -1294,19 +1318,28 @@ def _collect_rows(
                     b.values[s] = text
         if not b.has_key and not b.values and not b.codes:
             continue
+        # a bare subject code read as the label: the row's second code (政府经济科目 50501)
+        # that pdftotext pushed left into the label column when it put the wrapped row's rest
+        # on a line of its own
+        stray_code = bool(b.label) and is_code(b.label.replace(" ", "")) and bool(b.values)
         if (
             bufs
             and not b.seq
             and not b.code
-            and not b.label
+            and (not b.label or (stray_code and bufs[-1].code and bufs[-1].label))
             and not b.code_parts
             and (b.codes or b.values)
             and not bufs[-1].values
             and (bufs[-1].code or bufs[-1].label)
+            and (not stray_code or bufs[-1].line is None or b.line is None or b.line.lineno - bufs[-1].line.lineno == 1)
         ):
             prev = bufs[-1]  # the rest of a row whose first cell wrapped onto two lines
+            if stray_code and b.label.replace(" ", "") != prev.code:
+                _take_secondary(prev, b.label.replace(" ", ""), "label", "")
             for k, v in b.codes.items():
                 prev.codes.setdefault(k, v)
+            for k, v in b.extra_labels.items():
+                prev.extra_labels.setdefault(k, v)
             prev.values.update(b.values)
             continue
         if not b.has_key:
