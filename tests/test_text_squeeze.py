@@ -163,3 +163,38 @@ def test_outdented_label_joins_the_label_column_under_the_same_header():
     t = _table(doc, "appropriation_summary")
     spent = [r for r in t.rows if r.side == "expenditure"]
     assert [r.label for r in spent][:3] == ["一、财政拨款", "1、一般公共服务支出", "2、外交支出"]
+
+
+def test_decimals_set_one_space_apart_are_one_amount():
+    from yusuan.parse.layout import words_from_text_line
+
+    words = words_from_text_line(" 1   一、部门预算        25180591 .33 一、部门预算      201 06 01  60.99 60.99")
+    assert [w.text for w in words] == ["1", "一、部门预算", "25180591.33", "一、部门预算", "201", "06", "01", "60.99", "60.99"]
+    amount = words[2]
+    assert (amount.x0, amount.x1) == (19.0, 31.0)  # the printed extent, right edge kept
+
+
+def test_codes_on_the_line_above_the_name_and_amounts():
+    # 序号, 部门经济科目编码 and 政府经济科目编码 at the top of their cells, the wrapped name
+    # and the amounts on the next line: one row, 50102 its second code, not its 合计
+    header = _place((0, "序号", "l"), (4, "部门经济科目编码", "l"), (19, "部门经济科目名称", "l"), (34, "政府经济科目编码", "l"),
+                    (45, "政府经济科目名称", "l"), (62, "合计", "l"), (74, "人员经费支出", "l"), (88, "公用经费支出", "l"))
+    def row(seq, code, label, gov, gov_label, a, b, c):
+        return _place((0, seq, "l"), (11, code, "l"), (19, label, "l"), (36, gov, "l"), (45, gov_label, "l"), (71, a, "r"), (84, b, "r"), (97, c, "r"))
+    lines = [
+        "2026年某某局部门预算", "", "表6", "", "                2026年部门综合预算一般公共预算支出明细表（按经济分类科目分）",
+        " " * 90 + "金额单位：元", header, "",
+        row("1", "", "合计", "", "", "3000.00", "3000.00", "0"),
+        row("2", "301", "工资福利支出", "", "", "3000.00", "3000.00", "0"),
+        row("3", "30101", "基本工资", "50501", "工资福利支出", "1000.00", "1000.00", "0"),
+        _place((0, "4", "l"), (11, "30108", "l"), (30, "50102", "l")),
+        _place((19, "机关事业单位基本养老保险", "l"), (45, "社会保障缴费", "l"), (71, "2000.00", "r"), (84, "2000.00", "r"), (97, "0", "r")),
+        row("5", "30109", "职业年金缴费", "50501", "工资福利支出", "0", "0", "0"),
+    ]
+    doc, _ = parse_text("\n".join(lines) + "\n")
+    t = _table(doc, "general_budget_expenditure_economic")
+    rows = [r for r in t.rows if r.code == "30108"]
+    assert len(rows) == 1
+    assert rows[0].label == "机关事业单位基本养老保险"
+    assert _value(rows[0], "total") == Decimal("2000.00")
+    assert rows[0].codes.get("gov_economic") == "50102"

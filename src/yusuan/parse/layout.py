@@ -97,10 +97,16 @@ def _split_single_spaces(text: str) -> list[tuple[int, str]]:
     buf, buf_off = parts[0], 0
     for part in parts[1:]:
         offset_next = buf_off + len(buf) + 1
-        prev_atom = bool(_ATOM_RE.match(buf.split(" ")[-1])) if buf else False
+        last = buf.split(" ")[-1]
+        prev_atom = bool(_ATOM_RE.match(last) or (_DECIMALS_RE.match(last) and buf[: -len(last) - 1][-1:].isdigit()))
         next_atom = bool(_ATOM_RE.match(part)) if part else False
         year = bool(_YEAR_TAIL_RE.search(buf)) and part.startswith("年")
-        if (prev_atom or next_atom) and not year:
+        # an amount whose decimals were set one space apart (``25180591 .33``: the PDF
+        # prints the integer part and ``.33`` as two words) is one amount
+        decimals = prev_atom and _DECIMALS_RE.match(part) is not None and last[-1:].isdigit() and "." not in last
+        if decimals:
+            buf = f"{buf} {part}"
+        elif (prev_atom or next_atom) and not year:
             out.append((buf_off, buf))
             buf, buf_off = part, offset_next
         else:
@@ -109,6 +115,9 @@ def _split_single_spaces(text: str) -> list[tuple[int, str]]:
     out.append((buf_off, buf))
     del offset
     return [(o, t) for o, t in out if t]
+
+
+_DECIMALS_RE = re.compile(r"^\.\d{1,2}$")
 
 
 def words_from_text_line(text: str) -> list[Word]:
@@ -151,7 +160,10 @@ def _emit(words: list[Word], tok: str, start: int) -> None:
     """Append token ``tok`` (at offset ``start``) as one word, or split at single spaces."""
     if " " in tok and _ATOM_CHAR_RE.search(tok):
         for off, piece in _split_single_spaces(tok):
-            words.append(_new_word((piece, float(start + off), float(start + off + len(piece)))))
+            end = start + off + len(piece)
+            if " ." in piece and is_amount(piece.replace(" .", ".")):
+                piece = piece.replace(" .", ".")  # 25180591 .33 (its right edge stays)
+            words.append(_new_word((piece, float(start + off), float(end))))
     else:
         words.append(_new_word((tok, float(start), float(start + len(tok)))))
 

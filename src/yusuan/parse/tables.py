@@ -1360,6 +1360,15 @@ def _collect_rows(
             else:
                 bufs.append(pending_values)
             pending_values = None
+        if bufs and _codes_line_above(b, bufs[-1]):
+            # 序号, code and 政府经济科目编码 on one line, the names and amounts on the next
+            # (the cells' text set at the top, the wrapped name pushing the rest down)
+            prev = bufs[-1]
+            _take_secondary(prev, next(iter(prev.values.values())).strip(), "label", "")
+            prev.label, prev.values = b.label, dict(b.values)
+            for k, v in b.extra_labels.items():
+                prev.extra_labels.setdefault(k, v)
+            continue
         if wrap and bufs and not was_apart and _is_continuation(b, bufs[-1]):
             # (a label continues a line just above it on its side, not one that lines of the
             # other side stand between: 上年结转结余 under 九、其他收入 and ten 支出 lines)
@@ -1413,6 +1422,23 @@ def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
     if _ORDINAL_START_RE.match(b.label):
         return False  # 合计 / 其中 / 一、… are rows of their own
     return is_code(next(iter(pending.values.values())).strip())
+
+
+_GOV_ECONOMIC_RE = re.compile(r"^5\d{2}(?:\d{2})?$")
+
+
+def _codes_line_above(b: _RowBuf, prev: _RowBuf) -> bool:
+    """``prev`` is a row's 序号 and code with a 政府经济科目编码 read as its only amount, and
+    ``b``, on the next line, the row's name and amounts with no 序号 or code of its own."""
+    if b.seq or b.code or b.code_parts or b.unit_code or not b.label or not b.values:
+        return False
+    if prev.label or not (prev.seq and prev.code) or len(prev.values) != 1:
+        return False
+    if not _GOV_ECONOMIC_RE.match(next(iter(prev.values.values())).strip()):
+        return False
+    if prev.line is None or b.line is None or prev.line.page != b.line.page:
+        return False
+    return b.line.lineno - prev.line.lineno == 1
 
 
 def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
