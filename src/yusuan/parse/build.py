@@ -83,7 +83,11 @@ def build(raw: RawDocument, catalog: Catalog | None = None) -> tuple[Disclosure,
 
 
 def _document_unit(raw: RawDocument) -> AmountUnit | None:
-    for ln in raw.lines[:400]:
+    """The first amount unit printed anywhere (单位：元 on the first table page): the unit of
+    a table that prints none of its own or a garbled one (``金位：元``).  A text twin keeps
+    its blank lines, so a long narrative puts the first table page well past any fixed
+    number of lines."""
+    for ln in raw.lines:
         u = unit_from_text(ln.joined)
         if u is not None:
             return u

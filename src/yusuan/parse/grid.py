@@ -166,6 +166,28 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             prev.text += s.text
             continue
         kept_texts.append(s)
+    # the mirror case: a label or two just left of a full label column (一、财政拨款 one
+    # level out from 1、一般公共服务支出 under the same header), no amounts between, no
+    # header of their own: outdented labels of that column, not a column of their own
+    merged: list[Slot] = []
+    for k, s in enumerate(kept_texts):
+        nxt = kept_texts[k + 1] if k + 1 < len(kept_texts) else None
+        if (
+            nxt is not None
+            and s.text <= stray
+            and nxt.text > 2 * s.text
+            and not s.digits
+            and not nxt.digits
+            and 0 <= nxt.x0 - s.x1 <= _JITTER
+            and not any(s.x0 < v.x0 < nxt.x0 for v in kept_values)
+            and any(_overlap(w.x0, w.x1, s.x0, s.x1) > 0 and _overlap(w.x0, w.x1, nxt.x0, nxt.x1) > 0 for w in hwords)
+            and not _own_header(s, nxt, hwords)
+        ):
+            nxt.x0 = s.x0
+            nxt.text += s.text
+            continue
+        merged.append(s)
+    kept_texts = merged
     return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))
 
 
@@ -277,6 +299,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         for w in ln.words:
             x0, x1 = w.x0, w.x1
             hit = [i for i, s0, s1 in spans if min(x1, s1) - max(x0, s0) > 0]  # overlapping slots
+            if len(hit) == 1 and _beside_own_header(w, slots[hit[0]], ln):
+                hit = []
             for i in hit:
                 owned[(li, i)] = True
                 s = slots[i]
@@ -298,6 +322,15 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
             # bands overlap by the amounts' drift: a word wholly right of a value column's
             # right-aligned amounts stands in the next column's cell, not in this one
+            band = inside[1]
+        elif (
+            len(inside) > 1 and not slots[band].numeric and owned.get((li, band))
+            and slots[inside[1]].numeric and not owned.get((li, inside[1])) and w.x1 < slots[inside[1]].x0
+        ):
+            # a label column's band reaches half-way to the amounts, a value column's back to
+            # the label column: a word in both, beside the label column's own header on its
+            # line, heads the amounts to its right (合计 printed left of its right-aligned
+            # amounts: pdftotext sets the header line on a coarser grid than the rows)
             band = inside[1]
         numbered = False  # the 栏次 line puts the word over this column's own number
         if band is not None and band in own_number:
@@ -348,6 +381,16 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         else:
             extra.append(Slot(w.x0, w.x1))
     return sorted(slots + extra, key=lambda s: (s.x0, s.x1))
+
+
+def _beside_own_header(w: Word, s: Slot, ln: Line) -> bool:
+    """``w`` only grazes value column ``s`` from the right (its middle right of the
+    right-aligned amounts) while another word of its line stands over the amounts: the
+    header of the next column, empty on this page, squeezed against this one's header
+    (``人员经费支出 公用经费支出`` over the 人员经费 amounts alone)."""
+    if not s.numeric or w.center <= s.x1 + 0.5:
+        return False
+    return any(o is not w and _overlap(o.x0, o.x1, s.x0, s.x1) > 0 and o.center <= s.x1 for o in ln.words)
 
 
 def _over_two_below(li: int, w: Word, header: list[Line]) -> bool:
@@ -592,7 +635,39 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                     hit = [best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
     _spread_code_levels(cells, slots)
+    _spill_to_free_neighbour(cells, slots)
     return _merge_same_slot_words(cells)
+
+
+def _spill_to_free_neighbour(cells: list[HeaderCell], slots: list[Slot]) -> None:
+    """Headers of one line crowded over fewer value columns than they name, beside value
+    columns that no header word stands over (``公用经费支出 专项业务经费支出`` set one space
+    apart over two columns of amounts; eight headers chained one space apart over five of
+    eight columns): pdftotext squeezed the header line, not the amounts.  From the first
+    column holding two of the line's words on, when the line has as many words as there
+    are value columns, the words head those columns in order.  Words of two characters or
+    more only (a letter-spaced ``项   目`` is one word)."""
+    headed = {i for c in cells for i in range(c.first, c.last + 1)}
+    for li in sorted({c.line for c in cells}):
+        line = sorted(
+            (c for c in cells if c.line == li and c.first == c.last and slots[c.first].numeric), key=lambda c: c.x0
+        )
+        crowded = next((k for k in range(len(line) - 1) if line[k].first == line[k + 1].first), None)
+        if crowded is None:
+            continue
+        words = line[crowded:]
+        start = words[0].first
+        columns = [i for i in range(start, len(slots)) if slots[i].numeric]
+        if len(words) != len(columns) or any(len(c.text) < 2 for c in words):
+            continue
+        taken = {c.first for c in words}
+        if any(i in headed and i not in taken for i in columns):
+            continue  # a column headed from another line: not a squeezed line over free columns
+        if any(c.first > i for c, i in zip(words, columns)):
+            continue  # a word would move left of where it stands
+        for c, i in zip(words, columns):
+            c.first = c.last = i
+        headed.update(columns)
 
 
 _CODE_LEVEL_WORDS = ("类", "款", "项")

@@ -417,6 +417,8 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         rows = [GridRow(ln, {int(w.x0): w.text for w in ln.words}) for ln in seg.body]
     else:
         header = [_split_header_line(h, catalog, header) for h in header]
+        if raw.kind == "text":
+            seg.body = [_unglue_amounts(ln) for ln in seg.body]
         if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
             # too few rows to lay out on their own, or every amount standing right under
             # the previous page's value columns (a PDF page keeps its columns in place)
@@ -434,6 +436,28 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
+
+
+#: a label run into the amount after it with no space (``机关事业单位职业年金缴费支出43608.96``):
+#: an amount with decimals or thousands separators right after a CJK character or bracket
+_GLUED_AMOUNT_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))$")
+
+
+def _unglue_amounts(ln: Line) -> Line:
+    """pdftotext leaves no space between a label that fills its cell and the amount in the
+    next cell when the amount's cell is crowded: split the word back into label and amount
+    (text only, where a character is one cell; the amount keeps its right edge)."""
+    if not any(_GLUED_AMOUNT_RE.match(w.text) for w in ln.words):
+        return ln
+    words: list[Word] = []
+    for w in ln.words:
+        m = _GLUED_AMOUNT_RE.match(w.text)
+        if m:
+            cut = w.x0 + len(m.group(1))
+            words += [Word(m.group(1), w.x0, cut), Word(m.group(2), cut, w.x1)]
+        else:
+            words.append(w)
+    return Line(words, ln.page, ln.lineno, ln.text)
 
 
 def _read_segments(
@@ -1313,20 +1337,29 @@ def _collect_rows(
             # a bare subject code with the row's amounts, its name wrapped onto the line
             # above (``14 机关事业单位职业年金缴费支出`` / ``2080506  2,352,976.29 …``)
             b.code, b.label = b.label, ""
+        # a bare subject code read as the label: the row's second code (政府经济科目 50501)
+        # that pdftotext pushed left into the label column when it put the wrapped row's rest
+        # on a line of its own
+        stray_code = bool(b.label) and is_code(b.label.replace(" ", "")) and bool(b.values)
         if (
             bufs
             and not b.seq
             and (not b.code or _code_below_name(b, bufs[-1]))
-            and not b.label
+            and (not b.label or (not b.code and stray_code and bufs[-1].code and bufs[-1].label))
             and not b.code_parts
             and (b.codes or b.values)
             and not bufs[-1].values
             and (bufs[-1].code or bufs[-1].label)
+            and (not stray_code or bufs[-1].line is None or b.line is None or b.line.lineno - bufs[-1].line.lineno == 1)
         ):
             prev = bufs[-1]  # the rest of a row whose first cell wrapped onto two lines
             prev.code = prev.code or b.code
+            if stray_code and b.label.replace(" ", "") != prev.code:
+                _take_secondary(prev, b.label.replace(" ", ""), "label", "")
             for k, v in b.codes.items():
                 prev.codes.setdefault(k, v)
+            for k, v in b.extra_labels.items():
+                prev.extra_labels.setdefault(k, v)
             prev.values.update(b.values)
             continue
         if not b.has_key:
@@ -1361,6 +1394,15 @@ def _collect_rows(
                 row.codes.setdefault(k, v)
             for k, v in b.extra_labels.items():
                 row.extra_labels.setdefault(k, v)
+            continue
+        if bufs and _codes_line_above(b, bufs[-1]):
+            # 序号, code and 政府经济科目编码 on one line, the names and amounts on the next
+            # (the cells' text set at the top, the wrapped name pushing the rest down)
+            prev = bufs[-1]
+            _take_secondary(prev, next(iter(prev.values.values())).strip(), "label", "")
+            prev.label, prev.values = b.label, dict(b.values)
+            for k, v in b.extra_labels.items():
+                prev.extra_labels.setdefault(k, v)
             continue
         if wrap and bufs and not was_apart and _is_continuation(b, bufs[-1]):
             # (a label continues a line just above it on its side, not one that lines of the
@@ -1443,6 +1485,23 @@ def _code_below_name(b: _RowBuf, prev: _RowBuf, code: str | None = None) -> bool
     if not (code or b.code) or not b.values or prev.code or prev.code_parts or prev.unit_code or not prev.label:
         return False
     if prev.values or not prev.seq:
+        return False
+    if prev.line is None or b.line is None or prev.line.page != b.line.page:
+        return False
+    return b.line.lineno - prev.line.lineno == 1
+
+
+_GOV_ECONOMIC_RE = re.compile(r"^5\d{2}(?:\d{2})?$")
+
+
+def _codes_line_above(b: _RowBuf, prev: _RowBuf) -> bool:
+    """``prev`` is a row's 序号 and code with a 政府经济科目编码 read as its only amount, and
+    ``b``, on the next line, the row's name and amounts with no 序号 or code of its own."""
+    if b.seq or b.code or b.code_parts or b.unit_code or not b.label or not b.values:
+        return False
+    if prev.label or not (prev.seq and prev.code) or len(prev.values) != 1:
+        return False
+    if not _GOV_ECONOMIC_RE.match(next(iter(prev.values.values())).strip()):
         return False
     if prev.line is None or b.line is None or prev.line.page != b.line.page:
         return False
