@@ -1,0 +1,88 @@
+"""西安 layouts: a label overflowing into the next cell's code (PDF), and the figures an
+enumerated item about a coded subject quotes (narrative).  Fixtures are hand-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yusuan.check.rules.narrative import _in_coded_items
+from yusuan.parse import parse_text
+from yusuan.parse.extract.pdf import extract
+from yusuan.parse.extract.pdf_lines import make_words
+from yusuan.parse.extract.pdf_page import Run, nominal_cells
+
+from test_extract_pdf import make_pdf, words
+
+
+def test_a_label_overflowing_over_the_next_cells_code_is_two_words():
+    label = "机关事业单位基本养老保险"
+    end = 5.0 * nominal_cells(label)
+    # the code starts two cells left of where the label ends: the label runs under it
+    ws, _ = make_words([Run(label, 0.0, end, -10, 0), Run("50102", end - 10.0, end + 15.0, -10, 0)], 5.0, 5.0, 0.0)
+    assert [w.text for w in ws] == [label, "50102"]
+    # touching without overlap still continues the label (``其中：`` + a year, a number in a name)
+    ws, _ = make_words([Run("其中：", 0.0, 30.0, -10, 0), Run("2022", 30.5, 50.0, -10, 0)], 5.0, 5.0, 0.0)
+    assert [w.text for w in ws] == ["其中：2022"]
+
+
+def test_pdf_label_printed_across_the_next_cells_code(tmp_path: Path):
+    # size 10: a CJK glyph is 10 points wide, the label ends at 170; the code starts at 160
+    items = [(50, 400, "机关事业单位基本养老保险", 10), (160, 400, "50102", 10), (300, 400, "1040490.82", 10)]
+    p = tmp_path / "doc.pdf"
+    p.write_bytes(make_pdf([{"items": items}]))
+    lines = words(extract(p))
+    assert [[w[0] for w in ln] for ln in lines] == [["机关事业单位基本养老保险", "50102", "1040490.82"]]
+
+
+def test_figures_inside_an_item_about_a_coded_subject_are_that_subjects():
+    text = (
+        "2026年某某局部门预算\n\n一、一般公共预算支出情况说明\n"
+        "基本支出 500.00 万元，日常公用经费 100.00 万元。按政府预算支出经济分类："
+        "①机关工资福利支出（501）300.00 万元，较上年增加 10.00 万元。"
+        "②机关商品和服务支出（502）200.00 万元，其中：2025年专项业务费 50.00 万元。"
+        "2026年专项业务费 80.00 万元，日常公用经费 60.00 万元。"
+        "③机关资本性支出（一）（503）5.40 万元。\n"
+        "二、其他说明\n机关运行经费 100.00 万元。\n"
+    )
+    doc, _ = parse_text(text)
+    inside = _in_coded_items(doc)
+    by = {(a.label, str(a.value)): id(a) in inside for a in doc.amounts}
+    assert by[("日常公用经费", "60.00")] is True  # in item ②, a later sentence
+    assert by[("日常公用经费", "100.00")] is False  # before the list: the department's
+    assert by[("机关运行经费", "100.00")] is False  # another section
+
+
+def _coded(code: str, v: str):
+    from decimal import Decimal
+
+    from yusuan.model import Cell, Row
+
+    return Row(label=code, code=code, cells={"total": Cell(text=v, value=Decimal(v))})
+
+
+def test_a_level_the_table_does_not_print_is_stood_for_by_its_subcodes():
+    from decimal import Decimal
+
+    from yusuan.check.rules.hierarchy import _tree
+    from yusuan.model import Column, Table
+
+    cols = (Column(key="total", header="合计", role="total"),)
+    # 301 over 30101 and 3010201 / 3010202 (陕西's split of 津贴补贴), 30102 not printed
+    rows = [_coded("301", "100.00"), _coded("30101", "40.00"), _coded("3010201", "50.00"), _coded("3010202", "10.00")]
+    t = Table(id="general_budget_expenditure_economic", title="t", columns=cols, rows=tuple(rows))
+    assert not list(_tree(t, rows, ["total"], Decimal("0.01")))
+    rows[0] = _coded("301", "90.00")
+    t = Table(id="general_budget_expenditure_economic", title="t", columns=cols, rows=tuple(rows))
+    assert [f.code for f in _tree(t, rows, ["total"], Decimal("0.01"))] == ["hierarchy-sum-mismatch"]
+
+
+def test_parts_of_agency_operating_costs_are_not_the_departments_figures():
+    from yusuan.check.rules.narrative import _part_of_coded_item
+    from yusuan.parse.narrative import extract_amounts
+
+    amounts = extract_amounts("2020年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务接待费2万元，公务用车运行维护费12万元。", 1, 1)
+    reception = [a for a in amounts if a.label.endswith("公务接待费")]
+    assert reception and _part_of_coded_item(reception[0], amounts)
+    amounts = extract_amounts("“三公”经费预算合计29.30万元，其中：因公出国（境）费0万元，公务接待费3.30万元。", 1, 1)
+    reception = [a for a in amounts if a.label.endswith("公务接待费")]
+    assert reception and not _part_of_coded_item(reception[0], amounts)
