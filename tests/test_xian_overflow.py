@@ -86,3 +86,62 @@ def test_parts_of_agency_operating_costs_are_not_the_departments_figures():
     amounts = extract_amounts("“三公”经费预算合计29.30万元，其中：因公出国（境）费0万元，公务接待费3.30万元。", 1, 1)
     reception = [a for a in amounts if a.label.endswith("公务接待费")]
     assert reception and not _part_of_coded_item(reception[0], amounts)
+
+
+def _code_below_pdf() -> bytes:
+    """A 功能分类 table whose 项 codes stand on the line under their row (the code cell
+    centred lower than the label and amounts), under a title whose bracket wraps."""
+    def right(x: float, text: str, y: float) -> tuple:
+        return (x - 5 * len(text), y, text, 10)  # digits are 5 points wide at size 10
+
+    items = [
+        (60, 560, "2026年部门综合预算一般公共预算支出明细表（按支出功能分类科", 10),
+        (120, 545, "目-不含上年结转）", 10),
+        (700, 530, "单位：元", 10),
+        (40, 510, "功能科目编码", 10), (140, 510, "功能科目名称", 10),
+        (330, 510, "合计", 10), (390, 510, "人员经费支出", 10), (490, 510, "公用经费支出", 10), (590, 510, "专项业务经费支出", 10),
+    ]
+    rows = [
+        ("", "合计", ("300.00", "100.00", "50.00", "150.00")),
+        ("201", "一般公共服务支出", ("300.00", "100.00", "50.00", "150.00")),
+        ("20133", "宣传事务", ("300.00", "100.00", "50.00", "150.00")),
+        ("", "行政运行", ("150.00", "100.00", "50.00", "0.00")),
+        ("2013301", "", ()),
+        ("", "一般行政管理", ("150.00", "0.00", "0.00", "150.00")),
+        ("2013302", "事务", ()),
+    ]
+    y = 490
+    for code, name, vals in rows:
+        if code:
+            items.append((40, y, code, 10))
+        if name:
+            items.append((140, y, name, 10))
+        for x, v in zip((350, 450, 550, 670), vals):
+            items.append(right(x, v, y))
+        y -= 16
+    return make_pdf([{"items": [(0 + 30, 590, "2026年某某局部门预算", 10), (30, 575, "表5", 10), *items]}])
+
+
+def test_title_whose_bracket_wraps_onto_the_next_line_and_codes_under_their_rows(tmp_path: Path):
+    from yusuan.check import check
+
+    from yusuan.api import read
+
+    p = tmp_path / "doc.pdf"
+    p.write_bytes(_code_below_pdf())
+    doc, issues = read(p)
+    tables = [t for t in doc.tables if t.id == "general_budget_expenditure"]
+    assert len(tables) == 1
+    assert tables[0].title.endswith("（按支出功能分类科目-不含上年结转）")
+    rows = {r.code: r.label for r in tables[0].rows if r.code}
+    assert rows.get("2013301") == "行政运行"
+    assert rows.get("2013302") == "一般行政管理事务"
+    assert not [f for f in check(doc, extra=issues).errors if f.code == "hierarchy-sum-mismatch"]
+
+
+def test_a_code_glued_to_the_end_of_its_name_is_no_unit_line():
+    from yusuan.parse.layout import Line, Word
+    from yusuan.parse.tables import _unit_line
+
+    assert _unit_line(Line(words=[Word("30112费", 0.0, 7.0)], page=1, lineno=1, text="30112费")) is None
+    assert _unit_line(Line(words=[Word("201002", 0.0, 6.0), Word("理论讲师团", 8.0, 18.0)], page=1, lineno=1, text="201002 理论讲师团")) == ("201002", "理论讲师团")
