@@ -145,3 +145,24 @@ def test_a_code_glued_to_the_end_of_its_name_is_no_unit_line():
 
     assert _unit_line(Line(words=[Word("30112费", 0.0, 7.0)], page=1, lineno=1, text="30112费")) is None
     assert _unit_line(Line(words=[Word("201002", 0.0, 6.0), Word("理论讲师团", 8.0, 18.0)], page=1, lineno=1, text="201002 理论讲师团")) == ("201002", "理论讲师团")
+
+
+def test_a_code_beside_a_centred_quantity_goes_to_its_code_column():
+    from yusuan.parse.grid import Slot, _cost, assign_line
+    from yusuan.parse.layout import Line, Word
+
+    # 数量 centred (1 / 352 / 1865015), then 部门经济科目 类 (302 / 310), 款, 采购时间, 预算金额
+    slots = [
+        Slot(58.2, 82.9, text=34),  # 采购目录
+        Slot(84.6, 89.3),  # 购买服务的内 (empty)
+        Slot(109.8, 115.2, numeric=34),  # 数量
+        Slot(116.8, 119.1, text=34, digits=True, coded=True),  # 类
+        Slot(120.5, 122.0, numeric=34),  # 款
+        Slot(138.1, 143.5, numeric=33),  # 预算金额
+    ]
+    words = [Word("其他货物", 67.4, 73.6), Word("1", 112.1, 112.9), Word("302", 116.8, 119.1), Word("99", 120.5, 122.0), Word("28", 140.0, 141.6)]
+    cells = assign_line(Line(words=words, page=1, lineno=1, text=""), slots)
+    assert cells == {0: "其他货物", 2: "1", 3: "302", 4: "99", 5: "28"}
+    # a column of such numbers not headed as a code column stays an amount's last resort
+    plain = Slot(116.8, 119.1, text=34, digits=True)
+    assert _cost(Word("302", 116.8, 119.1), True, plain) > _cost(Word("302", 116.8, 119.1), True, slots[3])

@@ -445,6 +445,15 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
+        for hc in hcols:
+            # the 类 / 款 of 部门经济科目 / 政府经济科目 beside the 科目 类/款/项 (a 政府采购表)
+            if (
+                slots[hc.slot].digits
+                and hc.leaf
+                and catalog.key_kind(hc.leaf) in ("code_class", "code_section")
+                and any("经济" in g for g in hc.path[:-1])
+            ):
+                slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
 
