@@ -86,3 +86,30 @@ def test_report_csv_has_a_line_per_document(tmp_path, seed_path):
     assert (seed["phase"], seed["scope"], seed["year"], seed["errors"]) == ("预算", "单位", "2021", "0")
     assert "income_summary" in seed["tables"] and float(seed["seconds"]) > 0
     assert rows[0]["problem"]
+
+
+def test_results_cross_the_process_boundary_unchanged(tmp_path):
+    """A worker pickles its whole result (every cell with its location) for the parent;
+    Location and Cell pickle compactly (fields in order, trailing blanks left out) and must
+    come back equal, field for field."""
+    import dataclasses
+    import pickle
+    from decimal import Decimal
+
+    from test_store_support import sample_text
+    from yusuan.api import load
+    from yusuan.model.core import _LOCATION_FIELDS, Cell, Location
+
+    assert tuple(f.name for f in dataclasses.fields(Location)) == _LOCATION_FIELDS
+    for loc in (Location(), Location(page=2), Location(sheet="收入", row="7"), Location(table="t", line=4, unit_code="1")):
+        assert pickle.loads(pickle.dumps(loc)) == loc
+    cell = Cell(text="1,234.50", value=Decimal("1234.50"), location=Location(page=1, column="合计"))
+    assert pickle.loads(pickle.dumps(cell)) == cell
+    p = tmp_path / "doc.txt"
+    p.write_text(sample_text(), encoding="utf-8")
+    result = load(p)
+    back = pickle.loads(pickle.dumps(result))
+    assert back.disclosure == result.disclosure and back.findings == result.findings
+    assert [c.location for t in back.disclosure.tables for r in t.rows for c in r.cells.values()] == [
+        c.location for t in result.disclosure.tables for r in t.rows for c in r.cells.values()
+    ]

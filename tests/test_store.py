@@ -522,5 +522,8 @@ def test_public_lookup_survives_a_server_restart(store):
         # many at once share the reader's few connections
         got = await asyncio.gather(*(_lookup(request, "html", "901001", 2022, "", "r1") for _ in range(20)))
         assert all(e.body == b"<p>stored</p>" for _, e in got) and len(app.state.page_reader.idle) <= 6
+        kept = list(app.state.page_reader.idle)
+        await app.state.page_reader.close()  # what the application's shutdown does
+        assert kept and all(c.closed for c in kept) and not app.state.page_reader.idle
 
     asyncio.run(scenario())

@@ -208,3 +208,26 @@ def test_blocks_side_by_side_with_code_level_columns():
         ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"), ("302", "商品和服务支出"), ("30201", "办公费")
     ]
     assert not [f for f in check(doc).errors if f.location.table == table.id]
+
+
+# 类 / 款 / 项 columns whose 款 is printed as a number without its leading zero (``301  2``)
+BASIC_NO_LEADING_ZERO = "\n".join(
+    [
+        "2024年部门决算",
+        _place((20, "一般公共预算财政拨款基本支出决算表")),
+        _place((60, "单位：万元")),
+        _place((0, "类"), (6, "款"), (12, "科目名称"), (30, "决算数")),
+        _place((0, "301"), (12, "工资福利支出"), (29, "100.00")),
+        _place((0, "301"), (6, "01"), (12, "基本工资"), (30, "60.00")),
+        _place((0, "301"), (7, "2"), (12, "津贴补贴"), (30, "40.00")),
+    ]
+) + "\n"
+
+
+def test_code_without_leading_zero_is_repaired_and_said_so():
+    doc, issues = parse_text(BASIC_NO_LEADING_ZERO)
+    (table,) = [t for t in doc.tables if t.id == "final_general_budget_basic_expenditure"]
+    assert [r.code for r in table.rows] == ["301", "30101", "30102"]
+    (repair,) = [f for f in issues if f.code == "code-repaired"]
+    assert repair.location.subject_code == "30102"
+    assert "前导零" in repair.message and "拆开" not in repair.message

@@ -370,3 +370,17 @@ def test_stored_public_pages_and_revalidation(any_client, monkeypatch):
         assert client.get(path, headers={"if-none-match": 'W/"other"'}).status_code == 200
     assert client.get("/units/nope/2022").status_code == 404
     assert client.get("/api/units/901001/0000").status_code == 422
+
+
+def test_page_reader_connections_closed_at_shutdown(any_client):
+    """On PostgreSQL the public hot path keeps a few connections of its own (web.cache.PageReader);
+    the application's shutdown closes them instead of leaving them to the garbage collector."""
+    app = any_client.app
+    with TestClient(app) as client:  # one event loop for the whole life of the application
+        for _ in range(2):
+            assert client.get("/units/901001/2022").status_code == 200
+        reader = app.state.page_reader
+        kept = list(reader.idle) if reader is not None else []
+        assert reader is None or kept  # PostgreSQL: the stored-page lookup went through the reader
+    assert all(c.closed for c in kept)
+    assert reader is None or not reader.idle

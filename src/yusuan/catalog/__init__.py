@@ -97,6 +97,7 @@ class Catalog:
         self._title_cache: dict[tuple[str, tuple[str, ...]], TableSpec | None] = {}
         self._concept_cache: dict[tuple[str, str], str | None] = {}
         self._role_cache: dict[str, str | None] = {}
+        self._known_cache: dict[str, bool] = {}
         self.key_columns: dict[str, str] = {}
         for kind, names in columns["key_columns"].items():
             for n in names:
@@ -181,6 +182,16 @@ class Catalog:
     # -- columns --------------------------------------------------------------------
     def key_kind(self, header: str) -> str | None:
         return self.key_columns.get(clean_header(header))
+
+    def known_header(self, text: str) -> bool:
+        """A header name the catalogue knows exactly: a column role or a key column (the
+        patterns are too loose to join header words by).  Remembered per text."""
+        try:
+            return self._known_cache[text]
+        except KeyError:
+            t = squash(text)
+            known = self._known_cache[text] = t in self.roles_exact or self.key_kind(t) is not None
+            return known
 
     def column_role(self, leaf: str, path: tuple[str, ...] = ()) -> str | None:
         key = (leaf, tuple(path))

@@ -34,7 +34,7 @@ FAMILIES = {
 
 RULES: tuple[Rule, ...] = (
     # -- parse
-    Rule("code-repaired", "warning", "parse", "科目编码被拆开，已还原", "文本提取把编码拆成两段（`210110 1`），按相邻数字还原为 `2101101`。"),
+    Rule("code-repaired", "warning", "parse", "科目编码被拆开或缺前导零，已还原", "文本提取把编码拆成两段（`210110 1`），按相邻数字还原为 `2101101`；或类/款/项分列的款、项印成不带前导零的数字（`301  2`），补零还原为 `30102`。"),
     Rule("cell-not-a-number", "warning", "parse", "金额单元格不是数字", "金额列中的单元格应为数字、空白或“-”。"),
     Rule("page-without-text", "warning", "parse", "页面没有文字层", "扫描页无法读取，需人工核对或OCR。"),
     Rule("document-unreadable", "error", "parse", "文件无法作为公开文件读取", "空文件、非文本、损坏或加密的文件。"),

@@ -34,6 +34,15 @@ class Location:
     #: worksheet (or input section) of a budget input file; ``row`` is then its row number
     sheet: str | None = None
 
+    def __reduce__(self):
+        # pickled by the many (a worker sends every cell's location to the parent): the
+        # fields in order, trailing blanks left out — a third of the default's size and time
+        values = (self.page, self.table, self.row, self.column, self.subject_code, self.line, self.unit_code, self.sheet)
+        n = len(values)
+        while n and values[n - 1] is None:
+            n -= 1
+        return _location, values[:n]
+
     def describe(self) -> str:
         parts = []
         if self.sheet:
@@ -53,6 +62,13 @@ class Location:
         return " ".join(parts)
 
 
+_LOCATION_FIELDS = ("page", "table", "row", "column", "subject_code", "line", "unit_code", "sheet")
+
+
+def _location(*values) -> Location:
+    return Location(**dict(zip(_LOCATION_FIELDS, values)))
+
+
 @_frozen
 class Cell:
     """One printed cell: the text as printed and its amount (``None`` when blank)."""
@@ -60,6 +76,13 @@ class Cell:
     text: str
     value: Decimal | None = None
     location: Location = field(default_factory=Location)
+
+    def __reduce__(self):
+        return _cell, (self.text, self.value, self.location)
+
+
+def _cell(text: str, value: Decimal | None, location: Location) -> Cell:
+    return Cell(text=text, value=value, location=location)
 
 
 @_frozen

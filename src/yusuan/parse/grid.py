@@ -744,8 +744,7 @@ def resolve_columns(cells: list[HeaderCell], slots: list[Slot], catalog: Catalog
 
 def _known(text: str, catalog: Catalog) -> bool:
     """A header name the catalogue knows exactly (patterns are too loose to join words)."""
-    t = squash(text)
-    return t in catalog.roles_exact or catalog.key_kind(t) is not None
+    return catalog.known_header(text)
 
 
 def _wrapped_name(pieces: list[HeaderCell], catalog: Catalog) -> bool:
@@ -757,6 +756,25 @@ def _wrapped_name(pieces: list[HeaderCell], catalog: Catalog) -> bool:
     if any(_known(o.text, catalog) or catalog.plain_role(o.text) for o in pieces):
         return False
     return catalog.plain_role(joined) is not None
+
+
+def _in_wrapped_name(column: list[HeaderCell], at: int, catalog: Catalog) -> bool:
+    """Is piece ``at`` of a column's stacked header words part of three or more that make
+    one name (``_wrapped_name`` of some ``column[i : j + 1]`` with ``i <= at <= j``)?  Each
+    piece's own name is looked up once, the joined texts grown a piece at a time."""
+    texts = [squash(o.text) for o in column]
+    named = [_known(o.text, catalog) or catalog.plain_role(o.text) is not None for o in column]
+    for i in range(at + 1):
+        joined = "".join(texts[i : max(at, i + 2)])
+        any_named = any(named[i : max(at, i + 2)])
+        for j in range(max(at, i + 2), len(column)):
+            joined += texts[j]
+            any_named = any_named or named[j]
+            if joined in catalog.roles_exact:
+                return True
+            if not any_named and catalog.plain_role(joined) is not None:
+                return True
+    return False
 
 
 def _same_extent(a: HeaderCell, b: HeaderCell) -> bool:
@@ -911,10 +929,8 @@ def _widen_one(
     if c.first == c.last and catalog is not None:
         column = sorted((o for o in cells if o.first == o.last == c.first), key=lambda o: o.line)
         at = column.index(c) if c in column else -1
-        for i in range(at + 1) if at >= 0 else ():
-            for j in range(max(at, i + 2), len(column)):
-                if j - i >= 2 and _wrapped_name(column[i : j + 1], catalog):
-                    return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
+        if at >= 0 and _in_wrapped_name(column, at, catalog):
+            return c  # a piece of a wrapped name (政府性基金预 / 算 / 财政拨款)
         below = [o for o in cells if o.first == o.last == c.first and o.line > c.line]
         if below and _known(c.text + below[0].text, catalog) and not _known(below[0].text, catalog):
             return c  # a wrapped header (事业单位 / 经营收入), not a group
@@ -923,24 +939,29 @@ def _widen_one(
     best = (c.first, c.last)
     best_w = 0.0
     fits: dict[tuple[int, int], float] = {}  # acceptable runs → how far off centre
-    in_cand = set(cand)
-    # contiguous runs of candidates containing the cell's own slots, centred under it
-    for a in cand:
+    # contiguous runs of candidates containing the cell's own slots, centred under it:
+    # cand is sorted and distinct, so cand[i]..cand[j] is contiguous when j - i = cand[j] - cand[i]
+    labels_before = [0]  # label columns left of each slot (prefix sums)
+    for flag in label_slot:
+        labels_before.append(labels_before[-1] + flag)
+    tiers = _TierTest(lines_of, c.line) if lines_of is not None else None
+    for i, a in enumerate(cand):
         if a > c.first:
             break
-        for b in reversed(cand):
+        for j in range(len(cand) - 1, i - 1, -1):
+            b = cand[j]
             if b < c.last:
                 break
-            if any(x not in in_cand for x in range(a, b + 1)):
+            if j - i != b - a:
                 continue
-            if any(label_slot[x] for x in range(a + 1, b + 1)):
+            if labels_before[b + 1] - labels_before[a + 1]:
                 continue  # a group never spans a label column except as its first column
             ea, eb = a, b  # the run's edges, label columns at its ends aside
             while ea < eb and label_slot[ea]:
                 ea += 1
             while eb > ea and label_slot[eb]:
                 eb -= 1
-            if lines_of is not None and eb > ea and _tiers(ea, eb, c.line, lines_of):
+            if tiers is not None and eb > ea and tiers(ea, eb):
                 continue
             mid = (centre[a] + centre[b]) / 2
             width = centre[b] - centre[a]
@@ -1081,3 +1102,56 @@ def _beside(edge: range, rest: range, line: int, lines_of: dict[int, list[int]])
     if not others or not all(owns):
         return False  # every column of the stretch has a header of its own
     return max(x for own in owns for x in own) < min(others)
+
+
+class _TierTest:
+    """``_tiers(a, b, line, lines_of)`` for one header line, in one pass over the run: each
+    column's highest and lowest own header line below ``line``, and prefix / suffix extremes
+    instead of rebuilding both stretches for every cut."""
+
+    __slots__ = ("hi", "lo")
+
+    def __init__(self, lines_of: dict[int, list[int]], line: int) -> None:
+        self.hi: dict[int, int] = {}
+        self.lo: dict[int, int] = {}
+        for s, xs in lines_of.items():
+            below = [x for x in xs if x > line]
+            if below:
+                self.hi[s], self.lo[s] = max(below), min(below)
+
+    def __call__(self, a: int, b: int) -> bool:
+        hi, lo = self.hi, self.lo
+        n = b - a + 1
+        # left edge a..k beside the rest k+1..b: every edge column headed, all above the rest
+        pre_hi: list[int | None] = [None] * n  # max hi over a..a+i, None once a column has none
+        m: int | None = -1
+        for i in range(n):
+            h = hi.get(a + i)
+            m = None if (m is None or h is None) else max(m, h)
+            pre_hi[i] = m
+        pre_lo: list[float] = [0.0] * n  # min lo over a..a+i (inf when none)
+        q = float("inf")
+        for i in range(n):
+            v = lo.get(a + i)
+            if v is not None and v < q:
+                q = v
+            pre_lo[i] = q
+        suf_hi: list[int | None] = [None] * (n + 1)
+        suf_lo: list[float] = [float("inf")] * (n + 1)
+        m, q = -1, float("inf")
+        for i in range(n - 1, -1, -1):
+            h = hi.get(a + i)
+            m = None if (m is None or h is None) else max(m, h)
+            suf_hi[i] = m
+            v = lo.get(a + i)
+            if v is not None and v < q:
+                q = v
+            suf_lo[i] = q
+        for k in range(n - 1):  # edge a..a+k | rest a+k+1..b, and the mirror
+            left_hi, right_lo = pre_hi[k], suf_lo[k + 1]
+            if left_hi is not None and right_lo != float("inf") and left_hi < right_lo:
+                return True
+            right_hi, left_lo = suf_hi[k + 1], pre_lo[k]
+            if right_hi is not None and left_lo != float("inf") and right_hi < left_lo:
+                return True
+        return False

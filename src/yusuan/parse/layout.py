@@ -85,30 +85,39 @@ def display_width(text: str) -> int:
 _SPLIT_RE = re.compile(r"(?: {2,}|\u3000+|\t+)")
 _YEAR_TAIL_RE = re.compile(r"(?:^|\D)(?:19|20)\d{2}$")
 _ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
+#: an integer amount and a fraction part that belongs to it (``25180591`` ``.33``)
+_INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
+_FRACTION_RE = re.compile(r"^\.\d{1,2}$")
 
 
-def _split_single_spaces(text: str) -> list[tuple[int, str]]:
-    """Split a token at single spaces next to a number (``60.99 60.99``, ``201 06``)."""
+def _split_single_spaces(text: str) -> list[tuple[int, str, int]]:
+    """Split a token at single spaces next to a number (``60.99 60.99``, ``201 06``).
+
+    Pieces are ``(offset, text, end offset)``.  A fraction standing one space right of an
+    integer (``25180591 .33``: a cell whose digits the spreadsheet spread out) is the rest
+    of that number, not a word: no label starts with ``.33``.
+    """
     parts = text.split(" ")
     if len(parts) == 1:
-        return [(0, text)]
-    out: list[tuple[int, str]] = []
-    offset = 0
-    buf, buf_off = parts[0], 0
+        return [(0, text, len(text))]
+    out: list[tuple[int, str, int]] = []
+    buf, buf_off, buf_end = parts[0], 0, len(parts[0])
     for part in parts[1:]:
-        offset_next = buf_off + len(buf) + 1
+        offset_next = buf_end + 1
+        if _FRACTION_RE.match(part) and _INTEGER_RE.match(buf):
+            buf, buf_end = buf + part, offset_next + len(part)
+            continue
         prev_atom = bool(_ATOM_RE.match(buf.split(" ")[-1])) if buf else False
         next_atom = bool(_ATOM_RE.match(part)) if part else False
         year = bool(_YEAR_TAIL_RE.search(buf)) and part.startswith("年")
         if (prev_atom or next_atom) and not year:
-            out.append((buf_off, buf))
+            out.append((buf_off, buf, buf_end))
             buf, buf_off = part, offset_next
         else:
             buf = f"{buf} {part}"
-        offset = offset_next
-    out.append((buf_off, buf))
-    del offset
-    return [(o, t) for o, t in out if t]
+        buf_end = offset_next + len(part)
+    out.append((buf_off, buf, buf_end))
+    return [(o, t, e) for o, t, e in out if t]
 
 
 def words_from_text_line(text: str) -> list[Word]:
@@ -150,8 +159,8 @@ def words_from_text_line(text: str) -> list[Word]:
 def _emit(words: list[Word], tok: str, start: int) -> None:
     """Append token ``tok`` (at offset ``start``) as one word, or split at single spaces."""
     if " " in tok and _ATOM_CHAR_RE.search(tok):
-        for off, piece in _split_single_spaces(tok):
-            words.append(_new_word((piece, float(start + off), float(start + off + len(piece)))))
+        for off, piece, end in _split_single_spaces(tok):
+            words.append(_new_word((piece, float(start + off), float(start + end))))
     else:
         words.append(_new_word((tok, float(start), float(start + len(tok)))))
 

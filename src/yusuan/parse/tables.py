@@ -9,6 +9,7 @@ page.  Columns are recognised by header text (``catalog/columns.yaml``), never b
 
 from __future__ import annotations
 
+from bisect import bisect_left
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -33,9 +34,7 @@ from .layout import Line, RawDocument, Word
 from ..model.finding import Finding as Issue
 
 _COL_NUMBER_WORDS = {"栏次", "档次", "行次"}
-#: (the name starts with no digit: ``30112费``, a subject code with the end of its
-#: wrapped name, is no unit ``3011`` named ``2费``)
-_UNIT_LINE_RE = re.compile(r"^(\d{3,12})\s*[-—:：]?\s*([^\d\s].{1,60})$")
+_UNIT_LINE_RE = re.compile(r"^(\d{3,12})(?!\d)\s*[-—:：]?\s*(\S.{1,60})$")
 _PROSE_RE = re.compile(r"[，。；]")
 _NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*[:：]|^注\s*\d|^[（(]?注[)）]")
 _SECTION_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
@@ -611,10 +610,17 @@ def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
     if not edges or not rights:
         return slots
     best_shift, best_cost = 0.0, float("inf")
+    ordered = sorted(rights)
+    last = len(ordered) - 1
     for shift in {e - r for e in edges[:40] for r in rights}:
         # a word far from every value column (a subject code, which reads as a number,
         # in its label column) costs the same under every shift instead of pulling it
-        cost = sum(min(min(abs(e - shift - r) for r in rights), _SHIFT_MISS) for e in edges)
+        cost = 0.0
+        for e in edges:
+            x = e - shift
+            k = bisect_left(ordered, x)  # the nearest column edge is one of the two around x
+            near = min(abs(x - ordered[k]) if k <= last else _SHIFT_MISS, abs(x - ordered[k - 1]) if k else _SHIFT_MISS)
+            cost += min(near, _SHIFT_MISS)
         if cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and abs(shift) < abs(best_shift)):
             best_shift, best_cost = shift, cost
     return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
@@ -1093,7 +1099,11 @@ class _RowBuf:
     values: dict[int, str] = field(default_factory=dict)
     line: Line | None = None
     repaired: str | None = None
+    #: how the code was repaired: ``split`` (one code cut in two by extraction) or
+    #: ``zero`` (a 款/项 printed without its leading zero)
+    repair: str = "split"
     extra_labels: dict[int, str] = field(default_factory=dict)
+    first_unit: str | None = None  # the first 单位编码 cell (a 项 may have moved there)
 
     @property
     def has_key(self) -> bool:
@@ -1282,6 +1292,8 @@ def _collect_rows(
                 else:
                     b.label = (b.label + text).strip()
             elif kind in ("code", "gov_code", "unit_code"):
+                if kind == "unit_code" and b.first_unit is None:
+                    b.first_unit = text.strip()
                 _take_code(b, text, kind, hcols[s].leaf)
             elif kind in ("code_class", "code_section", "code_item"):
                 b.code_parts[kind] = text.replace(" ", "")
@@ -1317,10 +1329,15 @@ def _collect_rows(
                     b.values[s] = text
         if not b.has_key and not b.values and not b.codes:
             continue
+        _shift_code_parts(b)
+        if not b.code and not b.seq and b.values and is_code(b.label) and bufs and _code_below_name(b, bufs[-1], b.label):
+            # a bare subject code with the row's amounts, its name wrapped onto the line
+            # above (``14 机关事业单位职业年金缴费支出`` / ``2080506  2,352,976.29 …``)
+            b.code, b.label = b.label, ""
         if (
             bufs
             and not b.seq
-            and not b.code
+            and (not b.code or _code_below_name(b, bufs[-1]))
             and not b.label
             and not b.code_parts
             and (b.codes or b.values)
@@ -1328,6 +1345,7 @@ def _collect_rows(
             and (bufs[-1].code or bufs[-1].label)
         ):
             prev = bufs[-1]  # the rest of a row whose first cell wrapped onto two lines
+            prev.code = prev.code or b.code
             for k, v in b.codes.items():
                 prev.codes.setdefault(k, v)
             prev.values.update(b.values)
@@ -1350,6 +1368,21 @@ def _collect_rows(
             else:
                 bufs.append(pending_values)
             pending_values = None
+        if wrap and len(bufs) >= 2 and _overflow_above_row(b, bufs[-1], bufs[-2]):
+            # the previous row's wrapped label ran into this row's line (``机关事业单位基本养老
+            # 保险缴`` / ``8 30109 费 50102`` / ``职业年金缴费 … 494517.18``): the fragment
+            # ends the row above, this line's label and amounts complete the coded row
+            row, above = bufs[-1], bufs[-2]
+            above.label = above.label + row.label
+            row.label = b.label
+            for v in row.values.values():
+                _take_secondary(row, v.strip(), "code", "")
+            row.values = dict(b.values)
+            for k, v in b.codes.items():
+                row.codes.setdefault(k, v)
+            for k, v in b.extra_labels.items():
+                row.extra_labels.setdefault(k, v)
+            continue
         if wrap and bufs and not was_apart and _is_continuation(b, bufs[-1]):
             # (a label continues a line just above it on its side, not one that lines of the
             # other side stand between: 上年结转结余 under 九、其他收入 and ten 支出 lines)
@@ -1430,6 +1463,65 @@ def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
     if _ORDINAL_START_RE.match(b.label):
         return False  # 合计 / 其中 / 一、… are rows of their own
     return is_code(next(iter(pending.values.values())).strip())
+
+
+def _shift_code_parts(b: _RowBuf) -> None:
+    """类/款/项 read one column to the right (``208`` under 款, ``02`` under 项, ``07``
+    under the 单位编码 beside them, on a line whose 单位编码 stands on the next line): a
+    类 has three digits and a 款 two, so a three-digit 款 with no 类 is the 类 of a row
+    whose parts all moved one column right."""
+    parts = b.code_parts
+    section, item = parts.get("code_section", ""), parts.get("code_item", "")
+    if "code_class" in parts or len(section) != 3 or not section.isdigit() or len(item) != 2:
+        return
+    parts["code_class"], parts["code_section"] = section, item
+    first = b.first_unit or ""
+    if len(first) == 2 and first.isdigit():
+        parts["code_item"] = first
+        if b.unit_code == first:
+            b.unit_code = None
+    else:
+        del parts["code_item"]
+
+
+def _code_below_name(b: _RowBuf, prev: _RowBuf, code: str | None = None) -> bool:
+    """Is ``b`` (a code and amounts, no name) the rest of the row on the line just above,
+    which has its 序号 and name but no code (``14 机关事业单位职业年金缴费支出`` /
+    ``2080506  2,352,976.29 …``: a name that fills its cell stands above the row's middle)?"""
+    if not (code or b.code) or not b.values or prev.code or prev.code_parts or prev.unit_code or not prev.label:
+        return False
+    if prev.values or not prev.seq:
+        return False
+    if prev.line is None or b.line is None or prev.line.page != b.line.page:
+        return False
+    return b.line.lineno - prev.line.lineno == 1
+
+
+def _overflow_above_row(b: _RowBuf, row: _RowBuf, above: _RowBuf) -> bool:
+    """Is ``row`` (序号 and code, a label of a character or two, no amount but maybe its
+    政府经济 code read as one) a coded row whose
+    line caught the last characters of the label above, and ``b`` (the next line: label and
+    amounts, no 序号 or code) its own label and amounts?
+
+    A spreadsheet cell whose text does not fit spills its last characters down into the
+    next row, above that row's vertically centred text: the short fragment is the end of
+    the previous row's label (that row is complete: label and amounts), not the start of
+    this row's label, which stands whole on the line below with the amounts.
+    """
+    if b.seq or b.code or b.code_parts or b.unit_code or not b.label or not b.values:
+        return False
+    if not (row.seq and (row.code or row.code_parts)) or not row.label or len(row.label) > 2:
+        return False
+    if any(not is_code(v.strip()) for v in row.values.values()):
+        return False  # (a 政府经济 code alone after the fragment may have been read as an amount)
+    if not above.label or not above.values or not (above.code or above.code_parts):
+        return False
+    if _ORDINAL_START_RE.match(b.label) or _ORDINAL_START_RE.match(row.label):
+        return False
+    lines = (b.line, row.line, above.line)
+    if any(ln is None for ln in lines) or len({ln.page for ln in lines}) != 1:
+        return False
+    return b.line.lineno - row.line.lineno == 1 and row.line.lineno - above.line.lineno == 1
 
 
 def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
@@ -1527,6 +1619,7 @@ def _finish_row(
             code = join_code([parts[0], *(p.zfill(2) if p else p for p in parts[1:])])
             if code:
                 b.repaired = " ".join(p for p in parts if p)
+                b.repair = "zero"
         if code:
             b.code = code
         elif any(parts):
@@ -1566,7 +1659,9 @@ def _finish_row(
         issues.append(
             Issue(
                 "code-repaired",
-                f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
+                f"{spec.name}：科目编码“{b.repaired}”的款/项缺少前导零，已补为{b.code}"
+                if b.repair == "zero"
+                else f"{spec.name}：科目编码“{b.repaired}”被拆开，已还原为{b.code}",
                 Location(page=page, table=spec.id, row=b.seq, subject_code=b.code, line=lineno),
             )
         )

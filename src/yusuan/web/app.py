@@ -10,6 +10,7 @@ Security headers (CSP without inline scripts, nosniff, frame denial) go on every
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -81,7 +82,15 @@ def wants_json(request: Request) -> bool:
 
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if app.state.page_reader is not None:  # its connections belong to this loop
+            await app.state.page_reader.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="yusuan 预决算公开 API",
         version=__version__,
         description="预决算公开数据的 JSON 接口：单位、单位年度公开、按维度切分与钻取汇总、上传。金额以字符串表示的十进制数。",

@@ -248,6 +248,19 @@ class PageReader:
             await self._release(conn)
             return row
 
+    async def close(self) -> None:
+        """Close the idle connections (at application shutdown, on the loop that opened them)."""
+        idle, self.idle = self.idle, []
+        same_loop = self.loop is not None and self.loop is asyncio.get_running_loop()
+        for conn in idle:
+            if same_loop:
+                try:
+                    await conn.close()
+                except Exception:  # noqa: BLE001 - closing a connection the server dropped
+                    conn.pgconn.finish()
+            else:
+                conn.pgconn.finish()
+
     async def _drop(self, conn) -> None:
         try:
             await conn.close()

@@ -25,6 +25,10 @@ from .pdf_page import Run, nominal_cells
 #: numbers and codes: a single space next to one separates words (as in layout.py)
 _ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
 
+#: an integer amount and a fraction part that belongs to it (as in layout.py)
+_INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
+_FRACTION_RE = re.compile(r"^\.\d{1,2}$")
+
 #: gaps, in character cells of the page
 JOIN_GAP = 0.45  # closer than this: one word, no space
 SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is involved)
@@ -96,7 +100,9 @@ def merge_wrapped(lines: list[list[Run]], cell: float) -> list[list[Run]]:
         if i + 2 < n:
             h = height[i] if height[i] > height[i + 2] else height[i + 2]
             pitch2 = mid2[i + 2] - mid2[i]
-            if 0 < pitch2 <= 3.0 * h and abs(2 * mid2[i + 1] - mid2[i] - mid2[i + 2]) <= 1.2 * h:
+            # (a wrapped label keeps its font size: a title over a header word is not one)
+            same_size = min(height[i], height[i + 2]) >= 0.75 * h
+            if same_size and 0 < pitch2 <= 3.0 * h and abs(2 * mid2[i + 1] - mid2[i] - mid2[i + 2]) <= 1.2 * h:
                 merged = _merge_triple(lines[i], lines[i + 1], lines[i + 2], cell)
                 if merged is not None:
                     out.append(merged)
@@ -200,6 +206,15 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                     text += " " + r.text
                 else:
                     joined = False
+            elif _FRACTION_RE.match(r.text) and _INTEGER_RE.match(text):
+                # the fraction part of a number whose digits the cell spread out
+                # (``25180591`` ``.33``): no label starts with ``.33``; what follows
+                # sees the whole number
+                text += r.text
+                x1 = max(x1, r.x1)
+                last = Run(text, x0, x1, r.top, r.bottom, r.start)
+                glyphs = False
+                continue
             elif (
                 gap < join_gap
                 and not (a and b)
