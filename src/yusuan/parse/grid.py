@@ -30,6 +30,7 @@ class Slot:
     numeric: int = 0  # data words that are amounts
     text: int = 0  # data words that are not
     digits: bool = False  # a text column made only of code-like numbers (50000 in a 元 table)
+    coded: bool = False  # such a column headed as a code column (类 / 款 / 编码): codes, not amounts
 
     @property
     def center(self) -> float:
@@ -449,10 +450,17 @@ def best_slot(word: Word, slots: list[Slot]) -> int:
 
 
 def _cost(w: Word, value: bool, s: Slot) -> float:
-    """How badly word ``w`` fits slot ``s`` (the rule; ``_costs`` is its fast form)."""
+    """How badly word ``w`` fits slot ``s`` (the rule; ``_costs`` is its fast form).
+
+    A number that reads as a subject code (302, 50102) fits a code column made only of
+    such numbers (``Slot.coded``: 部门经济科目 类 ``302 / 310`` beside a 数量 column) as
+    text does, by its left edge: the column was laid out from those words as text."""
     if value:
         if s.numeric:
             return abs(w.x1 - s.x1)
+        if s.text and s.coded and is_code(w.text):
+            d = w.x0 - s.x0
+            return d if d >= -1 else 6.0 - 2 * d
         if s.text:
             return 40.0 + abs(w.x0 - s.x0)
         return 8.0 + abs(w.center - s.center)  # an empty (header-only) column
@@ -465,7 +473,7 @@ def _cost(w: Word, value: bool, s: Slot) -> float:
 
 
 #: the slot kinds ``_cost`` tells apart, seen from an amount and from a text word
-_NUMERIC, _TEXT, _EMPTY = 0, 1, 2
+_NUMERIC, _TEXT, _EMPTY, _DIGITS = 0, 1, 2, 3
 
 #: an assignment whose every word fits its best slot better than any other by more than
 #: this (in character cells) cannot be beaten by a path the float sums could favour
@@ -481,7 +489,8 @@ class _SlotTable:
         self.slots = slots
         # (kind, x0, x1, centre) as an amount sees the slot, and as a text word does
         self.for_value = [
-            (_NUMERIC if s.numeric else _TEXT if s.text else _EMPTY, s.x0, s.x1, (s.x0 + s.x1) / 2) for s in slots
+            (_NUMERIC if s.numeric else (_DIGITS if s.coded else _TEXT) if s.text else _EMPTY, s.x0, s.x1, (s.x0 + s.x1) / 2)
+            for s in slots
         ]
         self.for_text = [
             (_TEXT if s.text else _NUMERIC if s.numeric else _EMPTY, s.x0, s.x1, (s.x0 + s.x1) / 2) for s in slots
@@ -493,9 +502,15 @@ class _SlotTable:
         c = (x0 + x1) / 2
         out = []
         if value:
+            code = None
             for kind, s0, s1, sc in self.for_value:
                 if kind == _NUMERIC:
                     out.append(abs(x1 - s1))
+                elif kind == _DIGITS:
+                    if code is None:
+                        code = is_code(w.text)
+                    d = x0 - s0
+                    out.append((d if d >= -1 else 6.0 - 2 * d) if code else 40.0 + abs(d))
                 elif kind == _TEXT:
                     out.append(40.0 + abs(x0 - s0))
                 else:

@@ -103,11 +103,23 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
 
 def _title_goes_on(ln: Line, nxt: Line) -> bool:
     """Could ``nxt`` be the second line of a title starting on ``ln``?  Both short, on one
-    page, the second ending the title (表, maybe a bracketed qualifier)."""
+    page, the second ending the title (表, maybe a bracketed qualifier, or the rest of a
+    qualifier the first line opened)."""
     if nxt.is_blank or nxt.page != ln.page or len(nxt.words) > 3 or len(ln.words) > 2:
         return False
     j = nxt.joined
-    return "表" in j and "表" not in ln.joined and not any(is_amount(w.text) for w in (*ln.words, *nxt.words))
+    if any(is_amount(w.text) for w in (*ln.words, *nxt.words)):
+        return False
+    if "表" in j and "表" not in ln.joined:
+        return True
+    # the title's bracketed qualifier broken inside (``…支出明细表（按支出功能分类科`` /
+    # ``目-不含上年结转）``): the first line leaves a bracket open, the second closes it
+    first = ln.joined
+    return _open_brackets(first) > 0 and _open_brackets(first + j) == 0 and j.endswith(("）", ")"))
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
 
 
 def is_prose(line: Line) -> bool:
@@ -434,6 +446,15 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
+        for hc in hcols:
+            # the 类 / 款 of 部门经济科目 / 政府经济科目 beside the 科目 类/款/项 (a 政府采购表)
+            if (
+                slots[hc.slot].digits
+                and hc.leaf
+                and catalog.key_kind(hc.leaf) in ("code_class", "code_section")
+                and any("经济" in g for g in hc.path[:-1])
+            ):
+                slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
 
@@ -1422,6 +1443,13 @@ def _collect_rows(
             prev = bufs[-1]
             prev.seq, prev.values = b.seq, dict(b.values)
             continue
+        if wrap and len(bufs) > 1 and _code_below_its_row(b, bufs):
+            # the code printed under its row (``行政运行  17,651,794.92 …`` / ``2013301``,
+            # the rest of a wrapped label beside it: ``2013302  事务``)
+            prev = bufs[-1]
+            prev.code, prev.repaired = b.code, prev.repaired or b.repaired
+            prev.label = prev.label + b.label
+            continue
         bufs.append(b)
     if pending_values is not None:
         if bufs and not (set(pending_values.values) & set(bufs[-1].values)):
@@ -1435,6 +1463,26 @@ def _collect_rows(
 def _is_cell_value(text: str) -> bool:
     """An amount (spaces inside ignored) or a dash standing for a blank cell."""
     return is_amount(text.replace(" ", "")) or text.strip() in ("-", "---", "—", "－", "/")
+
+
+def _code_below_its_row(b: _RowBuf, bufs: list[_RowBuf]) -> bool:
+    """Is ``b`` a subject code (maybe with the rest of a label) and nothing else, printed
+    on the line under a row that has a label and amounts but no code?  The row's cells
+    are centred in it differently: the label and amounts on one line, the code on the
+    next.  Only a code that goes on the tree where it stands (a child of the last coded
+    row, or its sibling) is taken so; a coded line without amounts after a total is not."""
+    prev = bufs[-1]
+    if not b.code or b.code_parts or b.values or b.seq or b.codes or b.unit_code:
+        return False
+    if prev.code or prev.code_parts or not prev.values or not prev.label or prev.seq or _ORDINAL_START_RE.match(prev.label):
+        return False
+    if any(is_code(v.replace(",", "")) for v in prev.values.values()):
+        return False  # a code of its own read among the amounts (``39908`` beside its wrapped name)
+    last = next((x.code for x in reversed(bufs[:-1]) if x.code), None)
+    if last is None or len(b.code) <= 3:
+        return False
+    up = b.code[:-2]
+    return up == last or (len(last) > 3 and up == last[:-2])
 
 
 def _label_done(b: _RowBuf) -> bool:

@@ -1,6 +1,7 @@
 """Column totals and the subject-code tree, column by column.
 
-* 类 = Σ款 = Σ项 (功能分类 3/5/7 digits); 301 = Σ301xx (经济分类 3/5 digits);
+* 类 = Σ款 = Σ项 (功能分类 3/5/7 digits); 301 = Σ301xx (经济分类 3/5 digits); a level the
+  table does not print is stood for by its sub-codes (301 = Σ30101 … + 3010201 + 3010202);
 * the 合计 row = Σ of the rows at the top of the tree present in the table.
 
 Rows repeating a code (北京's 支出总表 lists one row per 功能/经济 code pair) are added up
@@ -48,8 +49,13 @@ def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iter
         by_code[r.code].append(r)
     children: dict[str, list[str]] = defaultdict(list)
     for code in by_code:
+        # the nearest ancestor the table prints: a level it leaves out is no row of its own,
+        # its sub-codes stand for it (陕西's 3010201 津贴补贴 / 3010202 改革性补贴 under 301,
+        # 30102 not printed), as the 合计 row's tree already counts them (_ancestor_present)
         p = parent(code)
-        if p and p in by_code:
+        while p and p not in by_code:
+            p = parent(p)
+        if p:
             children[p].append(code)
     for pcode, kids in children.items():
         if len(by_code[pcode]) != 1:

@@ -195,6 +195,7 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
     by_sentence: dict[str, list[Amount]] = {}
     for a in doc.amounts:
         by_sentence.setdefault(a.sentence, []).append(a)
+    in_item = _in_coded_items(doc)
     for a in doc.amounts:
         if a.kind != "amount" or a.unit is None:
             continue
@@ -230,7 +231,7 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
                 what = f"类 {code}（{qm.group(1)}）"
         else:
             concept = concept_of(a.label)
-            if concept is None:
+            if concept is None or id(a) in in_item:
                 continue
             for spec in concept.figures:
                 fig = _figure(ctx, g, spec)
@@ -254,8 +255,8 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
 
 def _part_of_coded_item(a: Amount, amounts: list[Amount]) -> bool:
     """Is ``a`` listed after 其中 under a subject's figure (``对事业单位经常性补助（505）
-    2945.22万元，其中：人员经费1903.54万元``)?  Then it is that subject's 人员经费, not the
-    department's."""
+    2945.22万元，其中：人员经费1903.54万元``), or under a figure made up of spending items
+    (机关运行经费)?  Then it is that figure's part, not the department's figure of its name."""
     at = _positions(a.sentence, amounts)
     pos = at.get(id(a))
     if pos is None:
@@ -268,8 +269,52 @@ def _part_of_coded_item(a: Amount, amounts: list[Amount]) -> bool:
         label = clean_label(b.label)
         if not label:
             continue  # a figure printed twice (100151.38 万元，102374.45 万元)
-        return bool(_CODE_IN_LABEL.search(label))
+        if _CODE_IN_LABEL.search(label):
+            return True
+        return bool(_BREAKDOWN_PARENT_RE.search(label))
     return False
+
+
+#: figures whose 其中 lists their own make-up by spending item: ``机关运行经费预算总计82万元，
+#: 其中：办公经费41.47万元，公务接待费2万元，…公务用车运行维护费12万元`` — the 机关's
+#: operating costs by item, not the department's “三公” or 公用经费 figures of those names
+_BREAKDOWN_PARENT_RE = re.compile(r"机关运行经费")
+
+
+#: an enumerated item that opens with a coded subject: ``②机关商品和服务支出（502）``,
+#: ``(2)机关商品和服务支出（502）``
+_CODED_ITEM_RE = re.compile(r"(?:[①-⑳]|[（(]\d{1,2}[)）])[^，。；;：:\d①-⑳]{2,30}?[（(]\d{3}(?:\d{2}){0,2}[)）]")
+#: where any enumerated item starts (the end of the one before)
+_ITEM_START_RE = re.compile(r"[①-⑳]|[（(]\d{1,2}[)）]|(?:^|(?<=[。；;：:\s]))(?:[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d))")
+
+
+def _in_coded_items(doc: Disclosure) -> set[int]:
+    """The amounts (by ``id``) printed inside an enumerated item about a coded subject,
+    up to the next item: ``②机关商品和服务支出（502）996.33万元，…。2022年专项业务费806.10万元，
+    交通补贴81.08万元，日常公用经费109.15万元。③…``.  Such an item explains that subject;
+    a 公用经费 or 人员经费 quoted in it is the subject's part (or one unit's), not the
+    department's figure of that name (the subject's own figure carries its code and is
+    compared by code).  The same holds for an explanation table read as narrative
+    (``(2)机关商品和服务支出（502） 996.33 783.56 212.77`` beside its 主要原因 text)."""
+    out: set[int] = set()
+    for sec in doc.sections:
+        text = sec.text
+        if not sec.amounts or not _CODED_ITEM_RE.search(text):
+            continue
+        spans: list[tuple[int, int]] = []
+        for m in _CODED_ITEM_RE.finditer(text):
+            nxt = _ITEM_START_RE.search(text, m.end())
+            spans.append((m.end(), nxt.start() if nxt else len(text)))
+        k = 0
+        for a in sec.amounts:
+            p = text.find(a.sentence, k) if a.sentence else -1
+            if p < 0:
+                continue
+            k = p
+            q = text.find(a.text, p)
+            if q >= 0 and any(lo <= q < hi for lo, hi in spans):
+                out.add(id(a))
+    return out
 
 
 def check_narrative_changes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:

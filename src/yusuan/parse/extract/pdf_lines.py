@@ -33,6 +33,10 @@ _FRACTION_RE = re.compile(r"^\.\d{1,2}$")
 JOIN_GAP = 0.45  # closer than this: one word, no space
 SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is involved)
 CJK_JOIN_GAP = 0.25  # between two Chinese characters: closer than this is one word
+#: a run starting this far (in cells) left of where the word so far ends overlaps it: text
+#: that overflows its cell into the next one (a long label running under the next column's
+#: code), so a number or code there is the next cell's, not the end of the label
+OVERLAP = 0.5
 LINE_TOLERANCE = 0.4  # baseline bands closer than this fraction of the glyph height: one line
 
 #: runs this short are single glyphs (or a few PDFium kept together: ``1.9``)
@@ -211,9 +215,16 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                 last = Run(text, x0, x1, r.top, r.bottom, r.start)
                 glyphs = False
                 continue
-            elif gap < join_gap and not (a and b) and not (a and r.text[0] >= _WIDE and _NEW_ROW_RE.match(r.text)):
+            elif (
+                gap < join_gap
+                and not (a and b)
+                and not (a and r.text[0] >= _WIDE and _NEW_ROW_RE.match(r.text))
+                and not ((a or b) and gap < -OVERLAP * cell)
+            ):
                 # (an amount touching the next cell's ordinal label, ``16,474.82一、…``,
-                # is two cells: a row label never continues a number)
+                # is two cells: a row label never continues a number; nor does a label
+                # that overflows its cell into the next one's code: ``机关事业单位基本养老保险``
+                # printed over ``50102``, the runs overlapping, are two cells)
                 text += r.text
             elif gap < join_gap and a and b and glyphs and len(r.text) <= _GLYPHS and (
                 atom(text + r.text) or r.text == "-"

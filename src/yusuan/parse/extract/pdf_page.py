@@ -181,6 +181,8 @@ class PageReader:
     def _check_runs(self, tp: int, runs: list[Run], cell: float, quarter: int) -> list[Run]:
         """Measure again, glyph by glyph, the runs whose box their characters cannot fill."""
         bad = [r.split or _too_wide(r, cell) for r in runs]
+        if any(_CJK_DIGIT_RE.search(r.text) for r in runs):
+            runs, bad = self._cut_overflow(tp, runs, bad, cell, quarter)
         if not any(bad):
             return runs
         out: list[Run] = []
@@ -206,6 +208,40 @@ class PageReader:
             if cur is not None:
                 out.append(cur)
         return out
+
+
+    def _cut_overflow(
+        self, tp: int, runs: list[Run], bad: list[bool], cell: float, quarter: int
+    ) -> tuple[list[Run], list[bool]]:
+        """A label that overflows its cell runs over the next cell's code or amount
+        (``机关事业单位基本养老保险`` printed across ``50102``): PDFium puts the two in one
+        run, as nothing stands between them.  Where a Chinese character meets a digit,
+        the two glyphs' boxes tell: the digit starting well left of where the character
+        ends is another cell's text, and the run is cut there (two box calls a boundary)."""
+        out_runs: list[Run] = []
+        out_bad: list[bool] = []
+        for r, flagged in zip(runs, bad):
+            if flagged or not _CJK_DIGIT_RE.search(r.text):
+                out_runs.append(r)
+                out_bad.append(flagged)
+                continue
+            cur = r
+            for m in _CJK_DIGIT_RE.finditer(r.text):
+                k = m.start() + 1  # the digit
+                a = frame_box(quarter, *self._box(tp, r.start + k - 1))
+                b = frame_box(quarter, *self._box(tp, r.start + k))
+                if b[0] < a[1] - 0.5 * cell:
+                    head = k - (cur.start - r.start)
+                    out_runs.append(Run(cur.text[:head], cur.x0, a[1], cur.top, cur.bottom, cur.start))
+                    out_bad.append(False)
+                    cur = Run(cur.text[head:], b[0], cur.x1, cur.top, cur.bottom, r.start + k)
+            out_runs.append(cur)
+            out_bad.append(False)
+        return out_runs, out_bad
+
+
+#: a Chinese character (or closing bracket) followed by a digit inside one run
+_CJK_DIGIT_RE = re.compile(r"[\u4e00-\u9fff）)][0-9]")
 
 
 def _too_wide(r: Run, cell: float) -> bool:
