@@ -67,6 +67,7 @@ def _attribution() -> dict[str, list[tuple[str, str, str]]]:
 
 
 _CODE_TOKEN_RE = re.compile(r"[a-z]+(?:-[a-z]+)+")
+_TEXT_ONLY_RE = re.compile(r"\(text(?: twin)? only\)")
 
 
 def _covers(finding: str, code: str) -> bool:
@@ -81,7 +82,9 @@ def _verdict(
     attribution lines); ``pdftotext`` lines count in the text report only."""
     if not codes:
         return "clean", []
-    mine = [ln for s in stems for ln in lines.get(s, []) if text or ln[1] != "pdftotext"]
+    # ``pdftotext`` verdicts and lines marked ``(text only)`` / ``(text twin only)`` are about
+    # the text twin: they count in the text report only
+    mine = [ln for s in stems for ln in lines.get(s, []) if text or (ln[1] != "pdftotext" and not _TEXT_ONLY_RE.search(ln[0]))]
     if not mine or any(not any(_covers(ln[0], c) for ln in mine) for c in codes):
         return "not reviewed", mine
     # a line about findings this read does not raise (the text twin's, or fixed since) does
