@@ -208,3 +208,30 @@ def test_blocks_side_by_side_with_code_level_columns():
         ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"), ("302", "商品和服务支出"), ("30201", "办公费")
     ]
     assert not [f for f in check(doc).errors if f.location.table == table.id]
+
+
+# a project table as our own PDF renderer prints it: 序号 first (only the project's own row
+# has one), then the codes, left-aligned just right of the 序号 column
+PROJECT_CODES_AFTER_SEQ = """\
+2026年单位预算
+                      2026年预算单位财政拨款项目支出预算表
+单位名称：某某管理办公室
+预算年度：2026                                           单位：元
+                                    功能分类科目
+ 序号                                                 预算数
+       科目编码                             科目名称
+      201       一般公共服务支出                            270,000
+      20113      商贸事务                               270,000
+      2011302     一般行政管理事务                          270,000
+ 1                                                  270,000
+                合 计                                 270,000
+"""
+
+
+def test_codes_right_of_a_seq_column_are_codes():
+    doc, _ = parse_text(PROJECT_CODES_AFTER_SEQ)
+    (table,) = [t for t in doc.tables if t.id == "project_expenditure"]
+    assert [(r.seq, r.code, r.label) for r in table.rows] == [
+        (None, "201", "一般公共服务支出"), (None, "20113", "商贸事务"), (None, "2011302", "一般行政管理事务"),
+        ("1", None, ""), (None, None, "合 计"),
+    ]
