@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from yusuan.api import read
 from yusuan.parse.extract.pdf import Limits, extract
 from yusuan.parse.extract.pdf_guard import StreamBomb, check_streams
-from yusuan.parse.extract.pdf_lines import group_lines, make_words
+from yusuan.parse.extract.pdf_lines import group_lines, make_words, merge_wrapped
 from yusuan.parse.extract.pdf_page import Run, nominal_cells
 from yusuan.parse.extract.text import NotADisclosure
 from yusuan.render.opendata import csv_records
@@ -274,6 +274,15 @@ def test_a_label_wrapped_around_its_centred_row_is_one_row(tmp_path):
     lines = words(extract(write(tmp_path, make_pdf([{"items": items}]))))
     assert [[w[0] for w in ln] for ln in lines] == [["30199", "其他工资福利支出", "27.60"], ["30201", "办公费", "0.68"]]
     assert [ln.lineno for ln in extract(tmp_path / "doc.pdf").lines] == [1, 2]
+
+
+def test_a_group_header_over_two_leaves_is_no_wrapped_label():
+    """``基本支出`` / ``合计`` / ``人员经费  公用经费``: the group header over its two leaves,
+    with a header cell of the rows between centred beside them, stays three header lines
+    (two phrases under one word, wider than it, are no continuation of it)."""
+    runs = [_run("基本支出", 250, 400), _run("合计", 50, 406), _run("人员经费", 215, 412), _run("公用经费", 285, 412)]
+    lines = merge_wrapped(group_lines(runs), 5.0)
+    assert [[r.text for r in ln] for ln in lines] == [["基本支出"], ["合计"], ["人员经费", "公用经费"]]
 
 
 def test_separate_rows_are_not_merged(tmp_path):

@@ -231,3 +231,30 @@ def test_code_without_leading_zero_is_repaired_and_said_so():
     (repair,) = [f for f in issues if f.code == "code-repaired"]
     assert repair.location.subject_code == "30102"
     assert "前导零" in repair.message and "拆开" not in repair.message
+
+
+# a project table as our own PDF renderer prints it: 序号 first (only the project's own row
+# has one), then the codes, left-aligned just right of the 序号 column
+PROJECT_CODES_AFTER_SEQ = """\
+2026年单位预算
+                      2026年预算单位财政拨款项目支出预算表
+单位名称：某某管理办公室
+预算年度：2026                                           单位：元
+                                    功能分类科目
+ 序号                                                 预算数
+       科目编码                             科目名称
+      201       一般公共服务支出                            270,000
+      20113      商贸事务                               270,000
+      2011302     一般行政管理事务                          270,000
+ 1                                                  270,000
+                合 计                                 270,000
+"""
+
+
+def test_codes_right_of_a_seq_column_are_codes():
+    doc, _ = parse_text(PROJECT_CODES_AFTER_SEQ)
+    (table,) = [t for t in doc.tables if t.id == "project_expenditure"]
+    assert [(r.seq, r.code, r.label) for r in table.rows] == [
+        (None, "201", "一般公共服务支出"), (None, "20113", "商贸事务"), (None, "2011302", "一般行政管理事务"),
+        ("1", None, ""), (None, None, "合 计"),
+    ]

@@ -1297,6 +1297,7 @@ def _collect_rows(
     bufs: list[_RowBuf] = []
     pending_values: _RowBuf | None = None
     first_label = next((s for s in slots if kinds[s] == "label"), None)
+    code_slot = next((s for s in slots if kinds[s] == "code"), None)
     apart = 0  # lines with cells of other sides only since the last line read
     for gr in grid_rows:
         cells = gr.cells
@@ -1313,6 +1314,15 @@ def _collect_rows(
             if kind == "seq":
                 if _SEQ_RE.match(text):
                     b.seq = text
+                elif (
+                    code_slot is not None and code_slot not in cells and is_code(text) and first_label in cells
+                    and any(x != s and kinds[x] == "value" and _is_cell_value(cells[x]) for x in present)
+                ):
+                    # a 款/项 code (five or seven digits: never a 序号) standing just right of
+                    # a 序号 column, taken for one of its numbers, on a row of name and
+                    # amounts: the row's code (a code alone or beside label fragments on a
+                    # line of its own is left to the rows around it)
+                    _take_code(b, text, "code", hcols[code_slot].leaf)
                 else:
                     b.label = (b.label + text).strip()
             elif kind in ("code", "gov_code", "unit_code"):
@@ -1456,7 +1466,20 @@ def _collect_rows(
             bufs[-1].values.update(pending_values.values)
         else:
             bufs.append(pending_values)
+    if code_slot is not None:
+        _class_codes_from_seq(bufs)
     return bufs
+
+
+def _class_codes_from_seq(bufs: list[_RowBuf]) -> None:
+    """A 类 code (three digits) read into the 序号 column of a row without a code, the next
+    row coded with a 款 of that 类 (``201 一般公共服务支出`` over ``20113 商贸事务``): the
+    row's code, printed just right of the 序号 column, not a 序号."""
+    for b, nxt in zip(bufs, bufs[1:]):
+        s = b.seq
+        if s and len(s) == 3 and is_code(s) and not b.code and not b.code_parts and b.label:
+            if nxt.code and len(nxt.code) == 5 and nxt.code.startswith(s) and not nxt.seq:
+                b.code, b.seq = s, None
 
 
 @lru_cache(maxsize=1 << 14)

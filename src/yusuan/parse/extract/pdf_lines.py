@@ -123,6 +123,9 @@ def _merge_triple(a: list[Run], b: list[Run], c: list[Run], cell: float) -> list
         if k is None:
             return None
         joined.setdefault(k, []).append(r)
+    for k, tail in joined.items():
+        if not _continues(tail, cell):
+            return None
     margin = 0.5 * cell
     for r in b:
         if any(r.x0 < o.x1 + margin and o.x0 < r.x1 + margin for o in (*a, *c)):
@@ -134,6 +137,17 @@ def _merge_triple(a: list[Run], b: list[Run], c: list[Run], cell: float) -> list
             r = Run(r.text + "".join(t.text for t in tail), min(r.x0, *(t.x0 for t in tail)), max(r.x1, *(t.x1 for t in tail)), r.top, r.bottom, r.start)
         merged.append(r)
     return sorted(merged + list(b), key=_x0)
+
+
+def _continues(tail: list[Run], cell: float) -> bool:
+    """``tail`` (runs of the lower line under one upper run) can be the rest of a text
+    wrapped at its cell's width: one phrase, its runs a word apart at most (or single
+    glyphs, letter-spaced).  Two phrases side by side under one word are column headers
+    under a group header (基本支出 over 人员经费 / 公用经费), not the rest of a wrapped label."""
+    tail = sorted(tail, key=_x0)
+    return not any(
+        b.x0 - a.x1 >= SPACE_GAP * cell and len(a.text) > 1 and len(b.text) > 1 for a, b in zip(tail, tail[1:])
+    )
 
 
 def _column_of(r: Run, above: list[Run], cell: float) -> int | None:
