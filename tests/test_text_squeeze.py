@@ -198,3 +198,34 @@ def test_codes_on_the_line_above_the_name_and_amounts():
     assert rows[0].label == "机关事业单位基本养老保险"
     assert _value(rows[0], "total") == Decimal("2000.00")
     assert rows[0].codes.get("gov_economic") == "50102"
+
+
+def test_group_header_beside_squeezed_wrapped_headers_spans_its_columns():
+    # 预算02表 收入总表: the four wrapped fund headers are chained one space apart (cols
+    # 34–62) while their amounts stand 14 characters wide, so 本年收入 (top line, cols
+    # 66–70) stands over no header word; it is the group over 小计 … 其他收入, not an empty
+    # column of its own, and 其他收入 stays in it (not under 上年结转结余)
+    lines = [
+        "2026年某某局部门预算", "",
+        _place((83, "预算02表 收入总表", "l")),
+        _place((162, "金额单位：万元", "l")), "",
+        _place((66, "本年收入", "l"), (147, "上年结转结余", "l")),
+        _place((4, "合计", "l")),
+        _place((34, "一般公共预算资 政府性基金预 国有资本经营 财政专户管理", "l"), (80, "事业单位经营", "l"),
+               (94, "附属单位上缴", "l"), (132, "一般公共预算 政府性基金预 国有资本经营 财政专户管理", "l")),
+        _place((20, "小计", "l"), (73, "事业收入", "l"), (87, "上级补助收入", "l"), (103, "其他收入", "l"),
+               (119, "小计", "l"), (163, "单位资金", "l")),
+        _place((37, "金", "l"), (44, "算资金", "l"), (50, "预算资金", "l"), (58, "资金", "l"), (82, "收入", "l"),
+               (96, "收入", "l"), (134, "资金", "l"), (141, "算资金", "l"), (147, "预算资金", "l"), (155, "资金", "l")),
+        _place((14, "1,300.000000", "r"), (31, "1,200.000000", "r"), (48, "1,000.000000", "r"),
+               (63, "150.000000", "r"), (113, "50.000000", "r"), (129, "100.000000", "r"), (144, "60.000000", "r"),
+               (174, "40.000000", "r")),
+    ]
+    doc, report = parse_text("\n".join(lines) + "\n")
+    t = _table(doc, "income_summary")
+    keys = [c.key for c in t.columns if c.kind == "amount"]
+    assert "本年收入" not in [c.header for c in t.columns]
+    assert "other_income" in keys and "carryover.other_income" not in keys
+    assert keys.index("carryover.subtotal") == keys.index("other_income") + 1
+    assert _value(t.rows[0], "other_income") == Decimal("50.000000")
+    assert _value(t.rows[0], "carryover.subtotal") == Decimal("100.000000")

@@ -375,6 +375,8 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             continue
         if band is None and _over_two_below(li, w, header):
             continue  # a group header over two header cells of its own (公务用车购置及运行维护费 over 购置费 / 运行维护费): no column itself
+        if band is None and _above_squeezed_columns(li, w, header, slots):
+            continue  # a group header pdftotext pushed off its columns (本年收入 beside squeezed wrapped headers)
         for e in extra:
             if _overlap(w.x0, w.x1, e.x0, e.x1) > 0:
                 e.x0, e.x1 = min(e.x0, w.x0), max(e.x1, w.x1)
@@ -404,6 +406,34 @@ def _over_two_below(li: int, w: Word, header: list[Line]) -> bool:
         if len(under) >= 2:
             return True
     return False
+
+
+def _above_squeezed_columns(li: int, w: Word, header: list[Line], slots: list[Slot]) -> bool:
+    """A word of two characters or more on the top line of a header of three lines or
+    more, standing over no header word and between two columns of amounts, whose nearest
+    header words left and right both stand on lower lines: a group header whose columns
+    pdftotext squeezed away from under it (``本年收入`` over 小计 … 其他收入, right of the
+    wrapped fund headers 一般公共预算资 / 政府性基金预 … chained one space apart), not the
+    header of an empty column of its own.  An empty column's header stands vertically
+    centred in its cell (below the top line), or, in a top-aligned header, on the top line
+    beside its neighbours' top words."""
+    if li != 0 or len(header) < 3 or len(w.text) < 2:
+        return False
+    if not any(s.numeric and s.x1 <= w.x0 for s in slots) or not any(s.numeric and s.x0 >= w.x1 for s in slots):
+        return False
+    lower = [(lj, o) for lj, ln in enumerate(header) if lj > li for o in ln.words]
+    if any(_overlap(w.x0, w.x1, o.x0, o.x1) > 0 for _, o in lower):
+        return False
+    around = [o for ln in header for o in ln.words if o is not w]
+    left = [o for o in around if o.x1 <= w.x0]
+    right = [o for o in around if o.x0 >= w.x1]
+    if not left or not right:
+        return False
+    near_left = max(o.x1 for o in left)
+    near_right = min(o.x0 for o in right)
+    line_of = {id(o): lj for lj, ln in enumerate(header) for o in ln.words}
+    nearest = [o for o in left if o.x1 == near_left] + [o for o in right if o.x0 == near_right]
+    return all(line_of[id(o)] > li for o in nearest)
 
 
 def _left_of_band_neighbour(orphans: list[tuple[int, Word]], slots: list[Slot], bands: list[tuple[float, float]]) -> set[int]:
