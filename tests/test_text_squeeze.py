@@ -73,23 +73,34 @@ def test_label_run_into_its_amount_is_split():
     assert _value(row, "total") == Decimal("123456789.01")
 
 
-def test_rest_of_a_wrapped_row_with_its_second_code_in_the_label_column():
+def _economic_row(seq, code, label, gov, gov_label, a, b, c):
+    """A row of a 西安 经济分类 table: 序号, 部门经济 code and name, 政府经济 code and name, three amounts."""
+    return _place((0, seq, "l"), (11, code, "l"), (19, label, "l"), (36, gov, "l"), (45, gov_label, "l"),
+                  (71, a, "r"), (84, b, "r"), (97, c, "r"))
+
+
+def _economic_head() -> list[str]:
+    """Title, unit, header and the first three rows of that table (合计, 301, 30101)."""
     header = _place((0, "序号", "l"), (4, "部门经济科目编码", "l"), (19, "部门经济科目名称", "l"), (34, "政府经济科目编码", "l"),
                     (45, "政府经济科目名称", "l"), (62, "合计", "l"), (74, "人员经费支出", "l"), (88, "公用经费支出", "l"))
-    def row(seq, code, label, gov, gov_label, a, b, c):
-        return _place((0, seq, "l"), (11, code, "l"), (19, label, "l"), (36, gov, "l"), (45, gov_label, "l"), (71, a, "r"), (84, b, "r"), (97, c, "r"))
-    lines = [
+    return [
         "2026年某某局部门预算", "", "表6", "", "                2026年部门综合预算一般公共预算支出明细表（按经济分类科目分）",
         " " * 90 + "金额单位：元", header, "",
-        row("1", "", "合计", "", "", "3000.00", "3000.00", "0"),
-        row("2", "301", "工资福利支出", "", "", "3000.00", "3000.00", "0"),
-        row("3", "30101", "基本工资", "50501", "工资福利支出", "1000.00", "1000.00", "0"),
+        _economic_row("1", "", "合计", "", "", "3000.00", "3000.00", "0"),
+        _economic_row("2", "301", "工资福利支出", "", "", "3000.00", "3000.00", "0"),
+        _economic_row("3", "30101", "基本工资", "50501", "工资福利支出", "1000.00", "1000.00", "0"),
+    ]
+
+
+def test_rest_of_a_wrapped_row_with_its_second_code_in_the_label_column():
+    lines = [
+        *_economic_head(),
         # the long name overflows its cell: pdftotext sets the name alone on the row's line
         # and the rest on a line of its own, its 政府经济科目编码 pushed left under the name
         _place((0, "4", "l"), (11, "30108", "l"), (19, "机关事业单位基本养老保险缴费", "l")),
         _place((30, "50501", "l"), (41, "工资福利支出", "l"), (71, "2000.00", "r"), (84, "2000.00", "r"), (97, "0", "r")),
-        row("5", "30109", "职业年金缴费", "50501", "工资福利支出", "0", "0", "0"),
-        row("6", "30110", "职工基本医疗保险缴费", "50501", "工资福利支出", "0", "0", "0"),
+        _economic_row("5", "30109", "职业年金缴费", "50501", "工资福利支出", "0", "0", "0"),
+        _economic_row("6", "30110", "职工基本医疗保险缴费", "50501", "工资福利支出", "0", "0", "0"),
     ]
     doc, _ = parse_text("\n".join(lines) + "\n")
     t = _table(doc, "general_budget_expenditure_economic")
@@ -177,19 +188,11 @@ def test_decimals_set_one_space_apart_are_one_amount():
 def test_codes_on_the_line_above_the_name_and_amounts():
     # 序号, 部门经济科目编码 and 政府经济科目编码 at the top of their cells, the wrapped name
     # and the amounts on the next line: one row, 50102 its second code, not its 合计
-    header = _place((0, "序号", "l"), (4, "部门经济科目编码", "l"), (19, "部门经济科目名称", "l"), (34, "政府经济科目编码", "l"),
-                    (45, "政府经济科目名称", "l"), (62, "合计", "l"), (74, "人员经费支出", "l"), (88, "公用经费支出", "l"))
-    def row(seq, code, label, gov, gov_label, a, b, c):
-        return _place((0, seq, "l"), (11, code, "l"), (19, label, "l"), (36, gov, "l"), (45, gov_label, "l"), (71, a, "r"), (84, b, "r"), (97, c, "r"))
     lines = [
-        "2026年某某局部门预算", "", "表6", "", "                2026年部门综合预算一般公共预算支出明细表（按经济分类科目分）",
-        " " * 90 + "金额单位：元", header, "",
-        row("1", "", "合计", "", "", "3000.00", "3000.00", "0"),
-        row("2", "301", "工资福利支出", "", "", "3000.00", "3000.00", "0"),
-        row("3", "30101", "基本工资", "50501", "工资福利支出", "1000.00", "1000.00", "0"),
+        *_economic_head(),
         _place((0, "4", "l"), (11, "30108", "l"), (30, "50102", "l")),
         _place((19, "机关事业单位基本养老保险", "l"), (45, "社会保障缴费", "l"), (71, "2000.00", "r"), (84, "2000.00", "r"), (97, "0", "r")),
-        row("5", "30109", "职业年金缴费", "50501", "工资福利支出", "0", "0", "0"),
+        _economic_row("5", "30109", "职业年金缴费", "50501", "工资福利支出", "0", "0", "0"),
     ]
     doc, _ = parse_text("\n".join(lines) + "\n")
     t = _table(doc, "general_budget_expenditure_economic")

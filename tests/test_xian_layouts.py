@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from yusuan.catalog import get as get_catalog
 from yusuan.check import check
 from yusuan.check.rules.arithmetic import _units_add_up
@@ -304,13 +306,24 @@ def test_government_fund_income_and_expenditure_summary_is_the_fund_table():
     assert catalog.match_title("2019年部门综合预算收支总表").id == "income_expenditure_summary"
 
 
-def test_parts_listed_under_a_subjects_figure_are_that_subjects():
+@pytest.mark.parametrize(
+    ("coded", "plain", "label"),
+    [
+        # parts listed under a subject's figure (经济分类 505) are that subject's
+        ("对事业单位经常性补助（505）2945.22万元，其中：人员经费1903.54万元，公用经费75.66万元。",
+         "本部门基本支出2945.22万元，其中：人员经费1903.54万元，公用经费1041.68万元。", "人员经费"),
+        # parts of 机关运行经费 are not the department's 三公 figures of the same name
+        ("2020年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务接待费2万元，公务用车运行维护费12万元。",
+         "“三公”经费预算合计29.30万元，其中：因公出国（境）费0万元，公务接待费3.30万元。", "公务接待费"),
+    ],
+)
+def test_parts_listed_under_a_subjects_figure_are_that_subjects(coded, plain, label):
     from yusuan.check.rules.narrative import _part_of_coded_item
     from yusuan.parse.narrative import extract_amounts
 
-    amounts = extract_amounts("对事业单位经常性补助（505）2945.22万元，其中：人员经费1903.54万元，公用经费75.66万元。", 1, 1)
-    personnel = [a for a in amounts if a.label.endswith("人员经费")]
-    assert personnel and _part_of_coded_item(personnel[0], amounts)
-    amounts = extract_amounts("本部门基本支出2945.22万元，其中：人员经费1903.54万元，公用经费1041.68万元。", 1, 1)
-    personnel = [a for a in amounts if a.label.endswith("人员经费")]
-    assert personnel and not _part_of_coded_item(personnel[0], amounts)
+    amounts = extract_amounts(coded, 1, 1)
+    part = [a for a in amounts if a.label.endswith(label)]
+    assert part and _part_of_coded_item(part[0], amounts)
+    amounts = extract_amounts(plain, 1, 1)
+    part = [a for a in amounts if a.label.endswith(label)]
+    assert part and not _part_of_coded_item(part[0], amounts)

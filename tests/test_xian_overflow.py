@@ -76,18 +76,6 @@ def test_a_level_the_table_does_not_print_is_stood_for_by_its_subcodes():
     assert [f.code for f in _tree(t, rows, ["total"], Decimal("0.01"))] == ["hierarchy-sum-mismatch"]
 
 
-def test_parts_of_agency_operating_costs_are_not_the_departments_figures():
-    from yusuan.check.rules.narrative import _part_of_coded_item
-    from yusuan.parse.narrative import extract_amounts
-
-    amounts = extract_amounts("2020年机关运行经费预算总计82万元，其中：办公经费41.47万元，公务接待费2万元，公务用车运行维护费12万元。", 1, 1)
-    reception = [a for a in amounts if a.label.endswith("公务接待费")]
-    assert reception and _part_of_coded_item(reception[0], amounts)
-    amounts = extract_amounts("“三公”经费预算合计29.30万元，其中：因公出国（境）费0万元，公务接待费3.30万元。", 1, 1)
-    reception = [a for a in amounts if a.label.endswith("公务接待费")]
-    assert reception and not _part_of_coded_item(reception[0], amounts)
-
-
 def _code_below_pdf() -> bytes:
     """A 功能分类 table whose 项 codes stand on the line under their row (the code cell
     centred lower than the label and amounts), under a title whose bracket wraps."""
