@@ -327,3 +327,70 @@ def test_parts_listed_under_a_subjects_figure_are_that_subjects(coded, plain, la
     amounts = extract_amounts(plain, 1, 1)
     part = [a for a in amounts if a.label.endswith(label)]
     assert part and not _part_of_coded_item(part[0], amounts)
+
+
+def _block_with_header_only_columns():
+    """Three year blocks; the 2022年 block's stacked header letters were read as three extra
+    columns that hold no amount (小计, 小计, 车运行费), its amounts standing under the
+    neighbouring headers (the 三公 group header, 公务用车购置及运行维, 车运行费)."""
+    from yusuan.parse.grid import HeaderColumn
+
+    hcols, kinds = _block_columns(["2021年"])
+    g = "2022年"
+    three = "一般公共预算拨款安排的“三公”经费预算"
+    leaves = [
+        ("合计", True), ("小计", False), (three, True), ("因公出国（境）费用", True), ("公务接待费", True),
+        ("小计", False), ("公务用车购置及运行维", True), ("公务用车购置费", True), ("车运行费", False),
+        ("车运行费", True), ("会议费", True), ("培训费", True),
+    ]
+    filled = set(range(1, len(hcols)))
+    for leaf, has_amounts in leaves:
+        if has_amounts:
+            filled.add(len(hcols))
+        hcols.append(HeaderColumn(len(hcols), leaf, (g, leaf)))
+    for leaf in ["合计", "小计", "因公出国（境）费用", "公务接待费", "小计", "公务用车购置费", "公务用车运行费", "会议费", "培训费"]:
+        filled.add(len(hcols))
+        hcols.append(HeaderColumn(len(hcols), leaf, ("增减变化情况", leaf)))
+    kinds = ["label"] + ["value"] * (len(hcols) - 1)
+    return hcols, kinds, filled
+
+
+def test_year_block_read_with_header_only_columns_takes_the_other_blocks_columns():
+    from yusuan.parse.tables import _year_block_roles
+
+    catalog = get_catalog()
+    hcols, kinds, filled = _block_with_header_only_columns()
+    roles = {i: catalog.column_role(h.leaf, h.path) for i, h in enumerate(hcols) if kinds[i] == "value"}
+    fixed = _year_block_roles(hcols, kinds, roles, catalog, filled)
+    block = [fixed[i] for i in range(10, 22)]
+    assert block == [
+        "total", None, "subtotal", "abroad", "reception", None, "vehicle", "vehicle_purchase", None,
+        "vehicle_operation", "meeting", "training",
+    ]
+    assert [fixed[i] for i in range(1, 10)][4] == "prior.vehicle"
+    assert fixed[26] == "change.vehicle" and fixed[28] == "change.vehicle_operation"
+
+
+def test_year_block_with_header_only_columns_and_amounts_out_of_step_is_left_as_read():
+    from yusuan.parse.tables import _year_block_roles
+
+    catalog = get_catalog()
+    hcols, kinds, filled = _block_with_header_only_columns()
+    filled.add(11)  # the 小计 column holds amounts after all: the 2022年 block has 10 columns
+    roles = {i: catalog.column_role(h.leaf, h.path) for i, h in enumerate(hcols) if kinds[i] == "value"}
+    fixed = _year_block_roles(hcols, kinds, roles, catalog, filled)
+    assert fixed[11] == "subtotal" and fixed[12] == "three_public"  # as read
+
+
+def test_vehicle_header_wrapped_over_its_own_column_is_the_vehicle_total():
+    # 公务用车购置及 / 运行维护费 printed on two lines: its leaf 运行维护费 reads as a running
+    # cost, but it stands before the 购置费 and 运行费 columns it adds up
+    from yusuan.parse.tables import _year_block_roles
+
+    catalog = get_catalog()
+    hcols, kinds, filled = _block_with_header_only_columns()
+    hcols[5].leaf, hcols[5].path = "运行维护费", ("2021年", "公务用车购置及", "运行维护费")
+    roles = {i: catalog.column_role(h.leaf, h.path) for i, h in enumerate(hcols) if kinds[i] == "value"}
+    fixed = _year_block_roles(hcols, kinds, roles, catalog, filled)
+    assert fixed[5] == "prior.vehicle" and fixed[7] == "prior.vehicle_operation"
+    assert fixed[16] == "vehicle" and fixed[19] == "vehicle_operation"

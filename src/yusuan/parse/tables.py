@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -1170,8 +1171,47 @@ def _group_tag(hc: HeaderColumn, catalog: Catalog) -> int | str | None:
     return None
 
 
+def _aligned_blocks(
+    blocks: list[list[int]], base: dict[int, str | None], filled: set[int] | None
+) -> list[list[int]] | None:
+    """Blocks repeated side by side whose headers were read with extra columns.
+
+    Stacked header letters of a narrow block (小 / 计, 公务用 / 车运行 / 费) can be read as
+    columns of their own that hold no amount in any row, and the block's amounts then stand
+    under neighbouring headers (the 2022年 block's 小计 amounts under the group header
+    一般公共预算拨款安排的“三公”经费预算).  Without those header-only columns every block has
+    the same number of columns; the role at each position is the one most blocks agree on,
+    given to every block's column there (``base`` is changed in place), and the header-only
+    columns lose theirs.  Nothing is changed (None) unless the positions agree that way."""
+    if filled is None:
+        return None
+    kept = [[i for i in block if i in filled] for block in blocks]
+    if len({len(b) for b in kept}) != 1 or not kept[0]:
+        return None
+    consensus: list[str] = []
+    for pos in range(len(kept[0])):
+        votes = Counter(base[b[pos]] for b in kept if base[b[pos]])
+        ranked = votes.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        consensus.append(ranked[0][0])
+    if len(set(consensus)) != len(consensus) or "total" not in consensus:
+        return None
+    for block, k in zip(blocks, kept):
+        for i in block:
+            if i not in filled:
+                base[i] = None  # a header-only column
+        for pos, i in enumerate(k):
+            base[i] = consensus[pos]
+    return kept
+
+
 def _year_block_roles(
-    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], catalog: Catalog
+    hcols: list[HeaderColumn],
+    kinds: list[str],
+    roles: dict[int, str | None],
+    catalog: Catalog,
+    filled: set[int] | None = None,
 ) -> dict[int, str | None]:
     """Columns printed in blocks under year groups (2021年 | 2022年 | 增减变化情况), each block
     starting with its 合计: every column of a block belongs to that block's group.
@@ -1180,7 +1220,9 @@ def _year_block_roles(
     other beside them (因 / 公 / 出 / 国 …) can widen a group over a neighbour's columns or
     hide it: the blocks, counted from their 合计 columns, and the groups, in the order the
     header prints them, decide instead.  Inside a block, a second 小计 followed by the
-    公务用车 purchase or running-cost columns is the 公务用车 小计.
+    公务用车 purchase or running-cost columns is the 公务用车 小计.  A block read with extra
+    header-only columns (``filled``: the columns that hold an amount in some row) takes the
+    columns the blocks agree on (:func:`_aligned_blocks`).
     """
     vals = [i for i, k in enumerate(kinds) if k == "value"]
     starts = [i for i in vals if clean_header(hcols[i].leaf) == "合计"]
@@ -1200,20 +1242,32 @@ def _year_block_roles(
         r = roles.get(i)
         base[i] = r.split(".", 1)[1] if r and r.startswith(("prior.", "change.")) else r
     blocks = [[i for i in vals if a <= i < b] for a, b in zip(starts, starts[1:] + [len(kinds)])]
-    shapes = {
-        (frozenset(base[i] for i in block) & _BLOCK_ROLES, any(base[i] in _VEHICLE_ROLES for i in block)) for block in blocks
-    }
-    if len(shapes) != 1:
-        return {}  # the blocks do not repeat the same columns: leave the groups as read
-    out: dict[int, str | None] = {}
-    for n, block in enumerate(blocks):
-        tag = order[n]
-        prefix = "change." if tag == "change" else ("prior." if tag != latest else "")
+    for block in blocks:
         subtotals = [i for i in block if base[i] == "subtotal"]
         for i in subtotals[1:]:
             after = [base[j] for j in block if i < j <= i + 2]
             if any(r in ("vehicle_purchase", "vehicle_operation") for r in after):
                 base[i] = "vehicle"
+        # 公务用车购置及运行维护费 wrapped as 公务用车购置及 / 运行维护费 over its own column:
+        # a first 运行费 column before the 购置费 one is the 公务用车 total
+        ops = [i for i in block if base[i] == "vehicle_operation"]
+        buys = [i for i in block if base[i] == "vehicle_purchase"]
+        if len(ops) >= 2 and "vehicle" not in {base[i] for i in block} and any(ops[0] < j < ops[1] for j in buys):
+            base[ops[0]] = "vehicle"
+    shapes = {
+        (frozenset(base[i] for i in block) & _BLOCK_ROLES, any(base[i] in _VEHICLE_ROLES for i in block)) for block in blocks
+    }
+    out: dict[int, str | None] = {}
+    if len(shapes) != 1 or len({len(block) for block in blocks}) != 1:
+        kept = _aligned_blocks(blocks, base, filled)
+        if kept is not None:
+            out.update((i, None) for block in blocks for i in block if i not in filled)
+            blocks = kept
+        elif len(shapes) != 1:
+            return {}  # the blocks do not repeat the same columns: leave the groups as read
+    for n, block in enumerate(blocks):
+        tag = order[n]
+        prefix = "change." if tag == "change" else ("prior." if tag != latest else "")
         for i in block:
             r = base[i]
             out[i] = f"{prefix}{r}" if r and not r.startswith("carryover") else r
@@ -1245,7 +1299,8 @@ def _build_rows(
         if role and "." not in role and latest and _earlier_year_group(hc, latest):
             role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
         roles[i] = role
-    roles.update(_year_block_roles(hcols, kinds, roles, catalog))
+    filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
+    roles.update(_year_block_roles(hcols, kinds, roles, catalog, filled))
     for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
         if kind != "value":
             continue
