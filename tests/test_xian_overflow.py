@@ -154,3 +154,29 @@ def test_a_code_beside_a_centred_quantity_goes_to_its_code_column():
     # a column of such numbers not headed as a code column stays an amount's last resort
     plain = Slot(116.8, 119.1, text=34, digits=True)
     assert _cost(Word("302", 116.8, 119.1), True, plain) > _cost(Word("302", 116.8, 119.1), True, slots[3])
+
+
+def test_titles_in_a_table_of_contents_are_no_tables(tmp_path: Path):
+    """A contents page (表8 <title> over 表 9 <title> …) names tables; it prints none of
+    them: no table of rows without cells under no column comes out of it."""
+    from yusuan.api import read
+
+    titles = [
+        ("表7", "2022年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", ""),
+        ("表8", "2022年部门综合预算一般公共预算基本支出明细表（按支出经济分类科目）", ""),
+        ("表 9", "2022年部门综合预算政府性基金收支表", "是      不涉及"),
+        ("表 10", "2022年部门综合预算专项业务经费支出表", ""),
+        ("表 11", "2022年部门综合预算财政拨款上年结转资金支出表", "是      不涉及"),
+    ]
+    items = [(30, 800, "2022年某某局部门预算", 10), (260, 770, "目   录", 12), (30, 745, "报表", 10), (160, 745, "报表名称", 10),
+             (420, 745, "是否空表   公开空表理由", 10)]
+    y = 720
+    for no, title, empty in titles:
+        items += [(30, y, no, 10), (75, y, title, 10)]
+        if empty:
+            items.append((440, y, empty, 10))
+        y -= 28
+    p = tmp_path / "contents.pdf"
+    p.write_bytes(make_pdf([{"items": items, "width": 595, "height": 842}]))
+    doc, _ = read(p)
+    assert not [t.id for t in doc.tables if t.rows and not t.columns]

@@ -34,6 +34,9 @@ def build(raw: RawDocument, catalog: Catalog | None = None) -> tuple[Disclosure,
             perf_regions.append(reg)
             continue
         found, used = build_table(reg, raw, catalog, ctx, issues)
+        # a title named in a table of contents (表8 …基本支出明细表 over 表9 …) gives rows of
+        # no cell under no column: a mention, not the table
+        found = [t for t in found if t.columns or t.note or not t.rows or any(r.cells for r in t.rows)]
         start = index_of[id(reg.title)]
         if not found:
             continue
