@@ -1186,33 +1186,14 @@ def _off_centre(c: HeaderCell, a: int, b: int, centre: list[float], label_slot: 
     return abs((centre[a] + centre[b]) / 2 - c.center)
 
 
-def _tiers(a: int, b: int, line: int, lines_of: dict[int, list[int]]) -> bool:
-    """The run ``a``..``b`` splits into columns beside the group and columns under it: a
-    first or last stretch of columns whose own headers all stand above every header of
-    the others (合计 / 基本支出 / 项目支出 in cells spanning the header rows, left of 其中
-    over 事业单位经营支出 / 上缴上级支出 / 对附属单位补助支出 on the lowest line)."""
-    for k in range(a, b):
-        left, right = range(a, k + 1), range(k + 1, b + 1)
-        if _beside(left, right, line, lines_of) or _beside(right, left, line, lines_of):
-            return True
-    return False
-
-
-def _beside(edge: range, rest: range, line: int, lines_of: dict[int, list[int]]) -> bool:
-    """Columns at the edge of a run whose own headers stand above every header of the
-    other columns (合计 centred in a cell spanning all header rows, left of 本年收入 over
-    小计 …) stand beside the group, not under it."""
-    owns = [[x for x in lines_of.get(s, ()) if x > line] for s in edge]
-    others = [x for s in rest for x in lines_of.get(s, ()) if x > line]
-    if not others or not all(owns):
-        return False  # every column of the stretch has a header of its own
-    return max(x for own in owns for x in own) < min(others)
-
-
 class _TierTest:
-    """``_tiers(a, b, line, lines_of)`` for one header line, in one pass over the run: each
-    column's highest and lowest own header line below ``line``, and prefix / suffix extremes
-    instead of rebuilding both stretches for every cut."""
+    """Does the run ``a``..``b`` split into columns beside the group of header line ``line``
+    and columns under it?  A first or last stretch of columns, each with a header of its own
+    below ``line``, all of which stand above every header of the other columns (合计 /
+    基本支出 / 项目支出 in cells spanning the header rows, left of 其中 over 事业单位经营支出 /
+    上缴上级支出 / 对附属单位补助支出 on the lowest line) stands beside the group, not under
+    it.  One pass over the run: each column's highest and lowest own header line, and
+    prefix / suffix extremes for every cut."""
 
     __slots__ = ("hi", "lo")
 

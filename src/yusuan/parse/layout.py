@@ -84,10 +84,11 @@ def display_width(text: str) -> int:
 
 _SPLIT_RE = re.compile(r"(?: {2,}|\u3000+|\t+)")
 _YEAR_TAIL_RE = re.compile(r"(?:^|\D)(?:19|20)\d{2}$")
-_ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
+#: numbers and codes: a single space next to one separates words (the PDF reader too)
+ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
 #: an integer amount and a fraction part that belongs to it (``25180591`` ``.33``)
-_INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
-_FRACTION_RE = re.compile(r"^\.\d{1,2}$")
+INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
+FRACTION_RE = re.compile(r"^\.\d{1,2}$")
 
 
 def _split_single_spaces(text: str) -> list[tuple[int, str, int]]:
@@ -104,11 +105,11 @@ def _split_single_spaces(text: str) -> list[tuple[int, str, int]]:
     buf, buf_off, buf_end = parts[0], 0, len(parts[0])
     for part in parts[1:]:
         offset_next = buf_end + 1
-        if _FRACTION_RE.match(part) and _INTEGER_RE.match(buf):
+        if FRACTION_RE.match(part) and INTEGER_RE.match(buf):
             buf, buf_end = buf + part, offset_next + len(part)
             continue
-        prev_atom = bool(_ATOM_RE.match(buf.split(" ")[-1])) if buf else False
-        next_atom = bool(_ATOM_RE.match(part)) if part else False
+        prev_atom = bool(ATOM_RE.match(buf.split(" ")[-1])) if buf else False
+        next_atom = bool(ATOM_RE.match(part)) if part else False
         year = bool(_YEAR_TAIL_RE.search(buf)) and part.startswith("年")
         if (prev_atom or next_atom) and not year:
             out.append((buf_off, buf, buf_end))

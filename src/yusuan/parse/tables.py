@@ -9,8 +9,8 @@ page.  Columns are recognised by header text (``catalog/columns.yaml``), never b
 
 from __future__ import annotations
 
-from bisect import bisect_left
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -1570,6 +1570,13 @@ def _label_done(b: _RowBuf) -> bool:
 _ORDINAL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合\s*计|总\s*计|小\s*计)")
 
 
+def _on_next_line(upper: _RowBuf, lower: _RowBuf) -> bool:
+    """``lower`` was read from the line right under ``upper``'s, on the same page."""
+    if upper.line is None or lower.line is None or upper.line.page != lower.line.page:
+        return False
+    return lower.line.lineno - upper.line.lineno == 1
+
+
 def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
     """A subject code alone on the line above a row of name and amounts that has no code
     (``22102`` / ``住房改革支出  461.08 …``), in a table whose rows carry codes: the row's
@@ -1612,9 +1619,7 @@ def _code_below_name(b: _RowBuf, prev: _RowBuf, code: str | None = None) -> bool
         return False
     if prev.values or not prev.seq:
         return False
-    if prev.line is None or b.line is None or prev.line.page != b.line.page:
-        return False
-    return b.line.lineno - prev.line.lineno == 1
+    return _on_next_line(prev, b)
 
 
 _GOV_ECONOMIC_RE = re.compile(r"^5\d{2}(?:\d{2})?$")
@@ -1629,9 +1634,7 @@ def _codes_line_above(b: _RowBuf, prev: _RowBuf) -> bool:
         return False
     if not _GOV_ECONOMIC_RE.match(next(iter(prev.values.values())).strip()):
         return False
-    if prev.line is None or b.line is None or prev.line.page != b.line.page:
-        return False
-    return b.line.lineno - prev.line.lineno == 1
+    return _on_next_line(prev, b)
 
 
 def _overflow_above_row(b: _RowBuf, row: _RowBuf, above: _RowBuf) -> bool:
@@ -1655,10 +1658,7 @@ def _overflow_above_row(b: _RowBuf, row: _RowBuf, above: _RowBuf) -> bool:
         return False
     if _ORDINAL_START_RE.match(b.label) or _ORDINAL_START_RE.match(row.label):
         return False
-    lines = (b.line, row.line, above.line)
-    if any(ln is None for ln in lines) or len({ln.page for ln in lines}) != 1:
-        return False
-    return b.line.lineno - row.line.lineno == 1 and row.line.lineno - above.line.lineno == 1
+    return _on_next_line(above, row) and _on_next_line(row, b)
 
 
 def _is_continuation(b: _RowBuf, prev: _RowBuf) -> bool:
@@ -1694,9 +1694,7 @@ def _last_line_of_wrapped_label(b: _RowBuf, prev: _RowBuf, catalog: Catalog) -> 
         return False  # a row of its own (收入总计, 本年支出合计) under a label without amounts
     if not _ORDINAL_START_RE.match(prev.label) or len(prev.label) < 7:
         return False
-    if prev.line is None or b.line is None or prev.line.page != b.line.page:
-        return False
-    return b.line.lineno - prev.line.lineno == 1
+    return _on_next_line(prev, b)
 
 
 def _centred_in_wrapped_label(b: _RowBuf, prev: _RowBuf) -> bool:
@@ -1704,9 +1702,9 @@ def _centred_in_wrapped_label(b: _RowBuf, prev: _RowBuf) -> bool:
     starts on the line just above (``15、资源勘探工业信息`` / ``1021805239.60`` / ``等支出``)?"""
     if b.label or b.code or b.code_parts or b.unit_code or b.codes or not b.values:
         return False
-    if prev.values or prev.seq or not prev.label or prev.line is None or b.line is None:
+    if prev.values or prev.seq or not prev.label:
         return False
-    return prev.line.page == b.line.page and b.line.lineno - prev.line.lineno == 1
+    return _on_next_line(prev, b)
 
 
 def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:

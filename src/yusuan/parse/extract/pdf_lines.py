@@ -19,15 +19,8 @@ from __future__ import annotations
 
 import re
 
-from ..layout import Line, Word
+from ..layout import ATOM_RE, FRACTION_RE, INTEGER_RE, Line, Word
 from .pdf_page import Run, nominal_cells
-
-#: numbers and codes: a single space next to one separates words (as in layout.py)
-_ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
-
-#: an integer amount and a fraction part that belongs to it (as in layout.py)
-_INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
-_FRACTION_RE = re.compile(r"^\.\d{1,2}$")
 
 #: gaps, in character cells of the page
 JOIN_GAP = 0.45  # closer than this: one word, no space
@@ -197,7 +190,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
         pieces = [_unglue(r) for r in line]
         cut = {id(p[1]) for p in pieces if len(p) == 2}
         line = [piece for p in pieces for piece in p]
-    atom = _ATOM_RE.match
+    atom = ATOM_RE.match
     join_gap = JOIN_GAP * cell
     space_gap = SPACE_GAP * cell
     first = line[0]
@@ -220,7 +213,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                     text += " " + r.text
                 else:
                     joined = False
-            elif _FRACTION_RE.match(r.text) and _INTEGER_RE.match(text):
+            elif FRACTION_RE.match(r.text) and INTEGER_RE.match(text):
                 # the fraction part of a number whose digits the cell spread out
                 # (``25180591`` ``.33``): no label starts with ``.33``; what follows
                 # sees the whole number
