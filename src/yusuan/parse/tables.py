@@ -12,27 +12,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from ..catalog import Catalog, TableSpec, clean_header, squash
 from ..model import Cell, Column, Location, Row, Table
 from ..model.codes import is_code, join_code, repair_code
+from ..model.finding import Finding as Issue
 from ..model.money import AmountUnit, is_amount, parse_amount, unit_from_text
 from .grid import (
     GridRow,
-    best_slot,
     HeaderColumn,
     Slot,
     assign_lines,
+    best_slot,
     geometric_slots,
     header_cells_geometric,
     header_cells_grid,
     resolve_columns,
 )
 from .layout import Line, RawDocument, Word
-from ..model.finding import Finding as Issue
 
 _COL_NUMBER_WORDS = {"栏次", "档次", "行次"}
 _UNIT_LINE_RE = re.compile(r"^(\d{3,12})(?!\d)\s*[-—:：]?\s*(\S.{1,60})$")
