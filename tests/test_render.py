@@ -97,16 +97,24 @@ def test_clean_corpus_round_trip(corpus_dir, fmt, tmp_path):
     assert sorted(set(failures) - PDF_NOT_EXACT) == [], failures
 
 
-# 政府采购 table of 2026 西安司法局 (类/款/项 codes, 单位编码, two economic code groups of 类/款):
-# the text reader garbles it (the 类 code read as an amount and put in the 款 column, 款/项 in
-# two unnamed columns 列4/列5, the economic 类 codes put into the labels: ``302 502 车辆运行
-# 维护费``).  Printed in a label cell beside a narrow space, ``302 502`` reads back as one
-# word glued to the name (``302502车辆运行维护费``, which even reads as a unit line).  The
-# fix belongs to the text parse of that table: placing a code by its left edge in a column of
-# codes made it read back exact and clears five 西安 2026 texts, but worsens other documents
-# (2022 生态环境局, 自然资源和规划局, 工业和信息化局, 2024 普陀财政局, the 万里 tabsep; see
-# docs/attribution/text-twins.tsv); not done yet.
-PDF_NOT_EXACT = frozenset({"2026_西安市司法局_部门预算.txt"})
+# 政府采购 tables of the 2026 西安 部门预算 (功能 code in 类/款/项 columns, two economic codes in
+# 类/款 columns under 部门预算 / 政府预算支出经济科目编码, text columns 采购目录 / 规格型号): since
+# session 6 the text parse reads them right (codes, units, text cells), and five of these
+# documents parse clean and joined the round trip.  Rendered, the table prints the 功能 code and
+# the two economic codes as three code columns (科目编码 / 经济分类科目编码 / 政府经济分类科目编码)
+# in narrow cells, and the PDF reader takes the economic code for the row's code on some rows
+# (``2010801`` read back as ``30299``): a render/read-back fault of ours in PDF only (TXT, HTML,
+# XLSX and DOCX give these documents back exact), not fixed yet.
+PDF_NOT_EXACT = frozenset(
+    {
+        "2026_西安市司法局_部门预算.txt",
+        "2026_西安市信访局_部门预算.txt",
+        "2026_西安市公安局_部门预算.txt",
+        "2026_西安市审计局_部门预算.txt",
+        "2026_西安市统计局_部门预算.txt",
+        "2026_西安市财政局_部门预算.txt",
+    }
+)
 
 
 def test_render_formats_and_errors():

@@ -107,6 +107,7 @@ class Catalog:
         self.group_prefixes = tuple((k, tuple(v)) for k, v in columns["group_prefixes"].items())
         self.subtotal_groups = frozenset(columns.get("subtotal_groups", ()))
         self.within_roles = frozenset(columns.get("within_roles", ()))
+        self.text_roles = frozenset(columns.get("text_roles", ()))
         self.group_members: dict[str, frozenset[str]] = {
             k: frozenset(v) for k, v in (columns.get("group_members") or {}).items()
         }

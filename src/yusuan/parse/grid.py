@@ -746,13 +746,20 @@ def _spread_code_levels(cells: list[HeaderCell], slots: list[Slot]) -> None:
             run = line[k : k + 3]
             if tuple(c.text for c in run) != _CODE_LEVEL_WORDS:
                 continue
-            if run[0].first < run[1].first < run[2].first:
-                continue
             # the data columns from 类's on (an empty column made of a header word is none)
             data = [i for i in range(run[0].first, len(slots)) if slots[i].numeric or slots[i].text][:3]
             right = [c.x0 for c in cells if c not in run and c.x0 >= run[2].x1]
             if len(data) < 3 or data[0] != run[0].first or (right and slots[data[2]].x1 >= min(right)):
                 continue
+            if run[0].first < run[1].first < run[2].first:
+                # 类 款 项 centred over narrow cells whose codes are set flush right: 款 and
+                # 项 may land one column too far right (over a column of a few ``1``s
+                # beside the 单位编码), skipping the 款 column.  The three code parts fill
+                # every coded row: columns of equal counts from 类's on are theirs.
+                filled = [slots[i].numeric + slots[i].text for i in data]
+                taken = [slots[c.first].numeric + slots[c.first].text for c in run]
+                if [c.first for c in run] == data or len(set(filled)) != 1 or len(set(taken)) == 1:
+                    continue
             for i, c in zip(data, run):
                 c.first = c.last = i
 

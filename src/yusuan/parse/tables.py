@@ -447,17 +447,38 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
             return [], [], [], {}
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
+        _code_level_beside(hcols, slots)
         for hc in hcols:
             # the 类 / 款 of 部门经济科目 / 政府经济科目 beside the 科目 类/款/项 (a 政府采购表)
             if (
                 slots[hc.slot].digits
                 and hc.leaf
-                and catalog.key_kind(hc.leaf) in ("code_class", "code_section")
-                and any("经济" in g for g in hc.path[:-1])
+                and catalog.key_kind(hc.leaf) in ("code_class", "code_section", "code_item")
             ):
                 slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
+
+
+def _code_level_beside(hcols: list[HeaderColumn], slots: list[Slot]) -> None:
+    """A 类/款/项 centred in a wide cell whose codes stand flush left makes an empty column
+    of its own just right of those codes, which then take a wrapped group header's last
+    piece for their leaf (``政府预算支出经济分`` / ``类科目编码`` over ``05``, 款 beside it
+    over nothing): the code level is the leaf of the codes beside it."""
+    for a, b in zip(hcols, hcols[1:]):
+        sa, sb = slots[a.slot], slots[b.slot]
+        if (
+            b.leaf in _CODE_LEVELS
+            and not (sb.numeric or sb.text)
+            and (sa.numeric or sa.text)
+            and a.leaf
+            and a.leaf not in _CODE_LEVELS
+            and a.leaf_line < b.leaf_line
+            and 0 <= sb.x0 - sa.x1 <= 2
+        ):
+            a.path = (*a.path, b.leaf)
+            a.leaf, a.leaf_line = b.leaf, b.leaf_line
+            b.leaf, b.path, b.leaf_line = "", (), -1
 
 
 #: a label run into the amount after it with no space (``机关事业单位职业年金缴费支出43608.96``):
@@ -648,7 +669,7 @@ def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
             cost += min(near, _SHIFT_MISS)
         if cost < best_cost - 1e-9 or (abs(cost - best_cost) < 1e-9 and abs(shift) < abs(best_shift)):
             best_shift, best_cost = shift, cost
-    return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text) for s in slots]
+    return [Slot(s.x0 + best_shift, s.x1 + best_shift, s.numeric, s.text, s.digits, s.coded) for s in slots]
 
 
 _PART_ROLES = frozenset(
@@ -957,6 +978,19 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         if kind == "label" and vals and codes / n > 0.8 and texts / n < 0.9:
             kind = "code"
         kinds.append(kind)
+    for i, k in enumerate(kinds):
+        # a short number set flush left in the 单位编码 cell (``1`` on a 全额 row, left of the
+        # right-aligned ``154001``s of the unit rows), or the units' codes indented under the
+        # department's (``116`` over ``      116001``), makes a slot of its own with no
+        # header: it is that column's, not an amount
+        if (
+            k == "value"
+            and not hcols[i].leaf
+            and ((i + 1 < len(kinds) and kinds[i + 1] == "unit_code") or (i and kinds[i - 1] == "unit_code"))
+            and (vals := by_slot.get(hcols[i].slot))
+            and all(v.strip().isdigit() and len(v.strip()) <= 6 for v in vals)
+        ):
+            kinds[i] = "unit_code"
     for i, k in enumerate(kinds):
         # the 行次 header drifted onto the next column (``行次金额``): give it back
         if k == "seq" and not hcols[i].leaf and i + 1 < len(hcols):
@@ -1312,7 +1346,7 @@ def _build_rows(
         n = used.get(base, 0)
         used[base] = n + 1
         key = base if n == 0 else f"{base}.{n + 1}"
-        kind_col = "quantity" if role == "quantity" else ("text" if role == "note" else "amount")
+        kind_col = "quantity" if role == "quantity" else ("text" if role in catalog.text_roles else "amount")
         columns.append(
             Column(
                 key=key,
@@ -1325,6 +1359,7 @@ def _build_rows(
             )
         )
         col_of[hc.slot] = columns[-1]
+    text_slots = frozenset(slot for slot, col in col_of.items() if col.kind == "text")
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
     if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
         grid_rows = [_block_total_line(gr, kinds, sides) for gr in grid_rows]
@@ -1336,7 +1371,7 @@ def _build_rows(
     shared = [i for i, k in enumerate(kinds) if k == "seq" and (i < first_key or sides[i] is None)]
     for side in side_names:
         slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
-        bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid)
+        bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid, text_slots=text_slots)
         for b in bufs:
             row = _finish_row(b, side, col_of, spec, issues, unit_code)
             if row is not None:
@@ -1347,12 +1382,16 @@ def _build_rows(
 
 
 def _collect_rows(
-    slots: list[int], kinds: list[str], hcols: list[HeaderColumn], grid_rows: list[GridRow], catalog: Catalog, wrap: bool = True
+    slots: list[int], kinds: list[str], hcols: list[HeaderColumn], grid_rows: list[GridRow], catalog: Catalog, wrap: bool = True,
+    text_slots: frozenset[int] = frozenset(),
 ) -> list[_RowBuf]:
     bufs: list[_RowBuf] = []
     pending_values: _RowBuf | None = None
     first_label = next((s for s in slots if kinds[s] == "label"), None)
     code_slot = next((s for s in slots if kinds[s] == "code"), None)
+    # 类/款 columns under 部门预算支出经济科目编码 / 政府预算支出经济科目编码 (a 政府采购表):
+    # the row's economic codes, apart from its 功能 code (科目编码 类 款 项)
+    econ = _code_part_groups([s for s in slots if kinds[s] in _CODE_PART_KINDS], kinds, hcols, code_slot is not None)
     apart = 0  # lines with cells of other sides only since the last line read
     for gr in grid_rows:
         cells = gr.cells
@@ -1362,6 +1401,7 @@ def _collect_rows(
             continue  # nothing on this side of the line
         was_apart, apart = apart > 2, 0
         b = _RowBuf(line=gr.line)
+        econ_parts: dict[str, dict[str, str]] = {}
         texts_only = None  # the line has no amount at all (worked out when needed)
         for s in present:
             text = cells[s]
@@ -1384,8 +1424,12 @@ def _collect_rows(
                 if kind == "unit_code" and b.first_unit is None:
                     b.first_unit = text.strip()
                 _take_code(b, text, kind, hcols[s].leaf)
-            elif kind in ("code_class", "code_section", "code_item"):
-                b.code_parts[kind] = text.replace(" ", "")
+            elif kind in _CODE_PART_KINDS:
+                group = econ[s]
+                if group:
+                    econ_parts.setdefault(group, {})[kind] = text.replace(" ", "")
+                else:
+                    b.code_parts[kind] = text.replace(" ", "")
             elif kind in ("label", "gov_label"):
                 primary = kind == "label" and s == first_label
                 m = _CODE_NAME_RE.match(text)
@@ -1405,8 +1449,11 @@ def _collect_rows(
                 else:
                     b.extra_labels[s] = text
             else:
-                if _is_cell_value(text):
-                    b.values[s] = text
+                if s in text_slots and not b.label and not b.code and squash(text) in _TOTAL_WORDS:
+                    b.label = squash(text)  # 合计 centred across the label and text columns
+                    continue
+                if _is_cell_value(text) or s in text_slots:
+                    b.values[s] = text  # (a text column's cell is its text, whatever it says)
                     continue
                 if texts_only is None:
                     texts_only = not any(is_amount(t.replace(" ", "")) for t in cells.values())
@@ -1416,6 +1463,9 @@ def _collect_rows(
                     b.label = text
                 else:
                     b.values[s] = text
+        for group, parts in econ_parts.items():
+            digits = [parts.get(k, "") for k in _CODE_PART_KINDS]
+            b.codes[group] = join_code(digits) or "".join(digits)
         if not b.has_key and not b.values and not b.codes:
             continue
         _shift_code_parts(b)
@@ -1592,6 +1642,40 @@ def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
     return is_code(next(iter(pending.values.values())).strip())
 
 
+_CODE_PART_KINDS = ("code_class", "code_section", "code_item")
+_TOTAL_WORDS = frozenset({"合计", "总计"})
+
+
+def _code_part_groups(parts: list[int], kinds: list[str], hcols: list[HeaderColumn], coded: bool) -> dict[int, str | None]:
+    """The code each 类/款/项 column is part of: ``None`` for the row's own code, else
+    ``economic`` / ``gov_economic``.  With one 类 column all parts are the row's own code;
+    with several, a 类 under an economic group header (部门预算支出经济科目编码 …) starts an
+    economic code and the 款/项 after it belong to it; when no 类 is the 功能 code's (and no
+    code column stands for it), the first is the row's own (基本支出表's 经济分类 类 款)."""
+    classes = [s for s in parts if kinds[s] == "code_class"]
+    if len(classes) < 2:
+        return dict.fromkeys(parts)
+    out: dict[int, str | None] = {}
+    group: str | None = None
+    for s in parts:
+        if kinds[s] == "code_class" or s < classes[0]:
+            group = _economic_group(hcols[s].path)
+        out[s] = group
+    if not coded and all(out[s] for s in classes):
+        own = out[classes[0]]
+        out = {s: (None if g == own else g) for s, g in out.items()}
+    return out
+
+
+def _economic_group(path: tuple[str, ...]) -> str | None:
+    """Which economic code a 类/款/项 column under ``path`` belongs to (None: the row's own
+    功能 code)."""
+    groups = "".join(path[:-1])
+    if "经" not in groups:  # 经济 (or 部门预算支出经 / 济科目编码 wrapped apart)
+        return None
+    return "gov_economic" if "政府" in groups else "economic"
+
+
 def _shift_code_parts(b: _RowBuf) -> None:
     """类/款/项 read one column to the right (``208`` under 款, ``02`` under 项, ``07``
     under the 单位编码 beside them, on a line whose 单位编码 stands on the next line): a
@@ -1765,7 +1849,7 @@ def _finish_row(
     page = line.page if line else None
     lineno = line.lineno if line else None
     cells: dict[str, Cell] = {}
-    for slot, text in b.values.items():
+    for slot, text in sorted(b.values.items()):  # in column order, however the row was pieced together
         col = col_of.get(slot)
         if col is None:
             continue

@@ -5,7 +5,8 @@
 * the 合计 row = Σ of the rows at the top of the tree present in the table.
 
 Rows repeating a code (北京's 支出总表 lists one row per 功能/经济 code pair) are added up
-per code first.
+per code first; a code's group lines (a 政府采购表's 全额 and unit lines over its purchases)
+are left out.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
     for table in doc.tables:
         if not table.numeric:
             continue
-        coded = [r for r in table.rows if r.code]
+        coded = _without_group_lines([r for r in table.rows if r.code])
         if len(coded) < 2:
             continue
         for side in sorted({r.side for r in coded}, key=lambda s: s or ""):
@@ -41,6 +42,20 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
             if total is not None:
                 uncoded = [r for r in table.rows if r.side == side and not r.code and r is not total and not is_total_row(r)]
                 yield from _column_total(table, total, rows, keys, ctx.step(table), uncoded)
+
+
+def _without_group_lines(rows: list[Row]) -> list[Row]:
+    """Rows of a code minus its group lines.
+
+    A 政府采购表 prints, under one 功能 code, a 资金性质 line (``1 全额``), a line per unit
+    (``154001 西安市司法局``) and the purchases, each with its economic codes: the lines
+    without economic codes are the sums of the purchases under them, not items beside
+    them.  Where the rows of a code are all alike (北京's one row per 功能/经济 pair) they
+    all count."""
+    with_codes = {r.code for r in rows if r.codes}
+    if not with_codes:
+        return rows
+    return [r for r in rows if r.codes or r.code not in with_codes]
 
 
 def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:

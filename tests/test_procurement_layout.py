@@ -1,0 +1,118 @@
+"""The 西安 政府采购表 (资产配置、购买服务): 功能 code in 类/款/项 columns, a 单位编码 column
+holding the 资金性质 line's ``1`` flush left and the units' codes flush right, text columns
+(采购目录, 规格型号), and two economic codes in 类/款 columns under 部门预算 / 政府预算
+支出经济科目编码.  Hand-written ``pdftotext -layout`` page, cells placed by character column."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yusuan.check import check
+from yusuan.parse import parse_text
+
+
+def _width(text: str) -> int:
+    return len(text)  # pdftotext -layout: one character, one column, CJK or not
+
+
+def _at(*cells: tuple[int, str]) -> str:
+    """One text line with each cell starting at its character column."""
+    line = ""
+    for col, text in cells:
+        pad = col - _width(line)
+        assert pad >= 1 or not line, (col, text)
+        line += " " * max(pad, 0) + text
+    return line
+
+
+def _right(col: int, text: str) -> tuple[int, str]:
+    """A cell right-aligned to end at character column ``col``."""
+    return col - _width(text), text
+
+
+def _row(code: tuple[str, str, str], unit: tuple[int, str] | None, item: str, catalogue: str, spec: str,
+         qty: str, econ: tuple[str, str, str, str] | None, amount: str) -> str:
+    cells = [(0, code[0]), (6, code[1]), (9, code[2])]
+    if unit:
+        cells.append(unit)
+    cells.append((24, item))
+    if catalogue:
+        cells.append((44, catalogue))
+    if spec:
+        cells.append((76, spec))
+    cells.append(_right(92, qty))
+    if econ:
+        cells += [(93, econ[0]), (97, econ[1]), (100, econ[2]), (104, econ[3])]  # under 类 款 类 款
+    cells.append(_right(130, amount))
+    return _at(*cells)
+
+
+PAGE = "\n".join([
+    _at((40, "部门综合预算政府采购（资产配置、购买服务）预算表")),
+    "",
+    _at((124, "单位：元")),
+    _at((93, "部门预算"), (100, "政府预算")),
+    _at((0, "科目编码"), (93, "支出经济"), (100, "支出经济")),
+    _at((12, "单位编码"), (24, "采购项目"), (44, "采购目录"), (76, "规格型号"), (88, "数量"), (93, "科目编码"),
+        (100, "科目编码"), (122, "预算金额"), (134, "说明")),
+    _at((0, "类"), (6, "款"), (9, "项"), (93, "类"), (97, "款"), (100, "类"), (104, "款")),
+    _at((44, "合计"), _right(92, "9"), _right(130, "440,000.00")),
+    _row(("204", "06", "01"), (13, "1"), "全额", "", "", "9", None, "440,000.00"),
+    _row(("204", "06", "01"), _right(22, "154001"), "某某局", "", "", "6", None, "330,000.00"),
+    _row(("204", "06", "01"), None, "车辆运行维护费", "C23120301车辆维修和保养服务", "辆", "1",
+         ("302", "31", "502", "08"), "100,000.00"),
+    _row(("204", "06", "01"), None, "日常公用经费", "C04070100体检服务", "次", "5",
+         ("302", "99", "502", "99"), "230,000.00"),
+    _row(("204", "06", "01"), _right(22, "154002"), "某某中心", "", "", "3", None, "110,000.00"),
+    _row(("204", "06", "01"), None, "办公设备购置", "A02061804空调机", "1.5P空调", "3",
+         ("310", "02", "503", "06"), "110,000.00"),
+    "",
+])
+
+
+def _table(text: str = PAGE):
+    doc, issues = parse_text(text)
+    (table,) = [t for t in doc.tables if t.id == "government_procurement"]
+    return doc, issues, table
+
+
+def test_codes_units_and_text_columns_are_read_where_printed():
+    _, _, table = _table()
+    assert [c.header for c in table.columns] == ["采购目录", "规格型号", "数量", "预算金额", "说明"]
+    assert not [c for c in table.columns if c.key.startswith("列")]  # no column the header does not name
+    rows = table.rows
+    assert [r.code for r in rows] == [None] + ["2040601"] * 6
+    assert [r.unit_code for r in rows] == [None, "1", "154001", None, None, "154002", None]
+    assert [r.label for r in rows][:4] == ["合计", "全额", "某某局", "车辆运行维护费"]
+    car = rows[3]
+    assert dict(car.codes) == {"economic": "30231", "gov_economic": "50208"}
+    assert car.cells["catalogue"].text == "C23120301车辆维修和保养服务"
+    assert car.cells["spec"].text == "辆"
+    assert car.cells["quantity"].value == Decimal(1)
+    assert car.cells["amount"].value == Decimal("100000.00")
+    assert dict(rows[6].codes) == {"economic": "31002", "gov_economic": "50306"}
+    assert rows[6].cells["spec"].text == "1.5P空调"
+
+
+def test_text_columns_are_neither_added_up_nor_exported():
+    from yusuan.render.opendata import to_csv
+
+    doc, _, table = _table()
+    assert {c.key: c.kind for c in table.columns}["catalogue"] == "text"
+    csv = to_csv(doc)
+    assert "C23120301" not in csv and ",规格型号," not in csv
+    assert ",government_procurement,,2040601,车辆运行维护费,预算金额,100000,元" in csv
+
+
+def test_group_lines_are_not_counted_beside_their_purchases():
+    doc, issues, _ = _table()
+    report = check(doc, extra=issues)
+    assert not [f for f in report.errors if f.location.table == "government_procurement"], report.errors
+
+
+def test_a_purchase_changed_breaks_the_total():
+    doc, issues, _ = _table(PAGE.replace("230,000.00", "231,000.00"))
+    report = check(doc, extra=issues)
+    found = [f for f in report.errors if f.location.table == "government_procurement"]
+    assert found and found[0].code == "column-total-mismatch"
+    assert found[0].expected == Decimal("441000.00") and found[0].actual == Decimal("440000.00")
