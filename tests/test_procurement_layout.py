@@ -116,3 +116,37 @@ def test_a_purchase_changed_breaks_the_total():
     found = [f for f in report.errors if f.location.table == "government_procurement"]
     assert found and found[0].code == "column-total-mismatch"
     assert found[0].expected == Decimal("441000.00") and found[0].actual == Decimal("440000.00")
+
+
+
+def test_catalogue_entry_one_space_after_a_full_name_is_its_own_cell():
+    # pdftotext leaves one space between a 采购项目 that fills its cell and the 采购目录 entry
+    lines = PAGE.splitlines()
+    lines[11] = _at((0, "204"), (6, "06"), (9, "01"), (24, "国家统一法律职业资格考试（省级） C04070100体检服务"), (76, "次"),
+                    _right(92, "5"), (93, "302"), (97, "99"), (100, "502"), (104, "99"), _right(130, "230,000.00"))
+    _, _, table = _table("\n".join(lines))
+    row = table.rows[4]
+    assert row.label == "国家统一法律职业资格考试（省级）"
+    assert row.cells["catalogue"].text == "C04070100体检服务"
+    assert row.cells["amount"].value == Decimal("230000.00")
+
+
+def test_quantities_under_the_spec_header_are_the_quantities():
+    # the rule on its own: a 规格型号 column of whole numbers beside an empty 数量 column (the
+    # header line set on a wider grid than the rows, the quantities under 规格型号)
+    from yusuan.parse.grid import GridRow, HeaderColumn
+    from yusuan.parse.layout import Line
+    from yusuan.parse.tables import _quantities_under_text_header
+
+    hcols = [HeaderColumn(0, "采购项目"), HeaderColumn(1, "规格型号"), HeaderColumn(2, "数量"), HeaderColumn(3, "预算金额")]
+    kinds = ["label", "value", "value", "value"]
+    roles = {1: "spec", 2: "quantity", 3: "amount"}
+    line = Line([], 1, 1)
+    rows = [GridRow(line, {0: "全额", 1: "6", 3: "3,786,500.00"}), GridRow(line, {0: "接待中心运维", 1: "1", 3: "280,000.00"})]
+    assert _quantities_under_text_header(hcols, kinds, roles, rows) == {1: 2}
+    # a 规格型号 with text in it, or a 数量 column with figures of its own, is left alone
+    rows[1].cells[1] = "1.5P空调"
+    assert _quantities_under_text_header(hcols, kinds, roles, rows) == {}
+    rows[1].cells[1] = "1"
+    rows[0].cells[2] = "6"
+    assert _quantities_under_text_header(hcols, kinds, roles, rows) == {}

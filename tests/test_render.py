@@ -97,22 +97,18 @@ def test_clean_corpus_round_trip(corpus_dir, fmt, tmp_path):
     assert sorted(set(failures) - PDF_NOT_EXACT) == [], failures
 
 
-# 政府采购 tables of the 2026 西安 部门预算 (功能 code in 类/款/项 columns, two economic codes in
-# 类/款 columns under 部门预算 / 政府预算支出经济科目编码, text columns 采购目录 / 规格型号): since
-# session 6 the text parse reads them right (codes, units, text cells), and five of these
-# documents parse clean and joined the round trip.  Rendered, the table prints the 功能 code and
-# the two economic codes as three code columns (科目编码 / 经济分类科目编码 / 政府经济分类科目编码)
-# in narrow cells, and the PDF reader takes the economic code for the row's code on some rows
-# (``2010801`` read back as ``30299``): a render/read-back fault of ours in PDF only (TXT, HTML,
-# XLSX and DOCX give these documents back exact), not fixed yet.
+# Two clean 2026 西安 部门预算 texts whose own parse of a table is garbled in a way the PDF
+# reader does not give back as parsed (the other formats give them back exact):
+# - 司法局: the last page of its 政府采购表 sets header and rows on different character grids
+#   (three rows under a header of its own), and the text parse puts the 采购目录 entry into the
+#   label and the 全额 line's ``1`` into the 采购目录 column;
+# - 公安局: in its 上年结转 project table the unit name wraps around the code line
+#   (西安市公安局 / 153002 … / 交通警察支队) and the text parse leaves a name line on its own,
+#   which, printed, reads back as the rest of the row above.
 PDF_NOT_EXACT = frozenset(
     {
         "2026_西安市司法局_部门预算.txt",
-        "2026_西安市信访局_部门预算.txt",
         "2026_西安市公安局_部门预算.txt",
-        "2026_西安市审计局_部门预算.txt",
-        "2026_西安市统计局_部门预算.txt",
-        "2026_西安市财政局_部门预算.txt",
     }
 )
 

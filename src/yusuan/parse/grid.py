@@ -119,6 +119,13 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
     for k, grp in enumerate(merged):
         x0 = min(w.x0 for w in grp)
         x1 = max(w.x1 for w in grp)
+        if all(w.text.isdigit() for w in grp) and any(
+            v.numeric > len(grp) and all(abs(w.x1 - v.x1) <= _JITTER for w in grp) and x0 < v.x1 for v in slots
+        ):
+            # a few whole numbers that read like codes (a 数量 980 or 51818), right-aligned with
+            # a busier column of amounts: amounts of that column (tested before the slot is cut
+            # short at the next column, which would hide the alignment)
+            continue
         # a label running into the next column (pdftotext overflow) does not widen its own
         nxt = min([g[0].x0 for g in merged[k + 1 :]] + [v.x0 for v in slots if v.x0 > x0], default=None)
         if nxt is not None:

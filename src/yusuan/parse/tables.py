@@ -307,6 +307,14 @@ def build_table(
             if _is_data_line(ln, catalog):
                 state = "body"
                 seg.body.append(ln)
+            elif state == "header" and seg.header and _code_levels_only(seg.header[-1]) and not (
+                is_column_numbers(ln) or _mostly_header_words(ln, catalog)
+            ):
+                # the header ends with its 类 款 项 line: a line without amounts after it is
+                # the first row's label wrapped above its codes (西安市交通运输局网络与 /
+                # 214 01 02 … 信息中心), not a header line
+                state = "body"
+                seg.body.append(ln)
             elif state == "header":
                 seg.header.append(ln)
                 seen_header_text.add(j)
@@ -367,6 +375,12 @@ def build_table(
 
 
 _NARRATIVE_HEADING_RE = re.compile(r"说明|情况|概况|职能|职责|名词解释|机构设置|部分|目标|绩效")
+
+
+def _code_levels_only(line: Line) -> bool:
+    """A header line of nothing but 类 / 款 / 项 (``类 款 项``, ``类 款 类 款``)."""
+    text = squash(line.joined)
+    return bool(text) and all(ch in _CODE_LEVELS for ch in text)
 
 
 def _narrative_follows(lines: list[Line], idx: int) -> bool:
@@ -431,7 +445,7 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
     else:
         header = [_split_header_line(h, catalog, header) for h in header]
         if raw.kind == "text":
-            seg.body = [_unglue_amounts(ln) for ln in seg.body]
+            seg.body = [_split_catalogue_codes(_unglue_amounts(ln)) for ln in seg.body]
         if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
             # too few rows to lay out on their own, or every amount standing right under
             # the previous page's value columns (a PDF page keeps its columns in place)
@@ -448,12 +462,21 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
         _code_level_beside(hcols, slots)
-        for hc in hcols:
-            # the 类 / 款 of 部门经济科目 / 政府经济科目 beside the 科目 类/款/项 (a 政府采购表)
-            if (
-                slots[hc.slot].digits
-                and hc.leaf
-                and catalog.key_kind(hc.leaf) in ("code_class", "code_section", "code_item")
+        for k, hc in enumerate(hcols):
+            # a text column of code-like numbers headed as codes: the 类 / 款 of 部门经济科目 /
+            # 政府经济科目 beside the 科目 类/款/项 (a 政府采购表), and code columns right of a
+            # 单位编码 column of unit codes (whose right edge would draw the codes in)
+            if not (slots[hc.slot].digits and hc.leaf):
+                continue
+            kind = catalog.key_kind(hc.leaf)
+            before = hcols[k - 1] if k else None
+            if kind in ("code_class", "code_section", "code_item") or (
+                kind in ("code", "gov_code")
+                and before is not None
+                and (
+                    (catalog.key_kind(before.leaf) == "unit_code" and slots[before.slot].numeric)
+                    or slots[before.slot].coded
+                )
             ):
                 slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
@@ -484,6 +507,27 @@ def _code_level_beside(hcols: list[HeaderColumn], slots: list[Slot]) -> None:
 #: a label run into the amount after it with no space (``机关事业单位职业年金缴费支出43608.96``):
 #: an amount with decimals or thousands separators right after a CJK character or bracket
 _GLUED_AMOUNT_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+))$")
+
+
+#: a 政府采购品目 code and name (``C02080000考试服务``: A 货物, B 工程, C 服务) one space after
+#: the purchase's name in the cell before it
+_CATALOGUE_AFTER_RE = re.compile(r" (?=[ABC]\d{2,10}[\u4e00-\u9fff])")
+
+
+def _split_catalogue_codes(ln: Line) -> Line:
+    """pdftotext leaves one space between a 采购项目 name that fills its cell and the
+    采购目录 entry in the next (``国家统一法律职业资格考试（省级） C02080000考试服务``): two
+    words, two cells (text only, where a character is one cell)."""
+    if not any(" " in w.text and _CATALOGUE_AFTER_RE.search(w.text) for w in ln.words):
+        return ln
+    words: list[Word] = []
+    for w in ln.words:
+        start = 0
+        for m in _CATALOGUE_AFTER_RE.finditer(w.text):
+            words.append(Word(w.text[start : m.start()], w.x0 + start, w.x0 + m.start()))
+            start = m.end()
+        words.append(Word(w.text[start:], w.x0 + start, w.x1))
+    return Line(words, ln.page, ln.lineno, ln.text)
 
 
 def _unglue_amounts(ln: Line) -> Line:
@@ -984,11 +1028,12 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
         # department's (``116`` over ``      116001``), makes a slot of its own with no
         # header: it is that column's, not an amount
         if (
-            k == "value"
+            k in ("value", "seq")
             and not hcols[i].leaf
             and ((i + 1 < len(kinds) and kinds[i + 1] == "unit_code") or (i and kinds[i - 1] == "unit_code"))
             and (vals := by_slot.get(hcols[i].slot))
             and all(v.strip().isdigit() and len(v.strip()) <= 6 for v in vals)
+            and (k == "value" or len(vals) == 1 or len(set(vals)) < len(vals))  # a 序号 never repeats
         ):
             kinds[i] = "unit_code"
     for i, k in enumerate(kinds):
@@ -1335,8 +1380,9 @@ def _build_rows(
         roles[i] = role
     filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
     roles.update(_year_block_roles(hcols, kinds, roles, catalog, filled))
+    absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog)
     for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
-        if kind != "value":
+        if kind != "value" or i in absorbed:
             continue
         header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = roles[i]
@@ -1359,6 +1405,8 @@ def _build_rows(
             )
         )
         col_of[hc.slot] = columns[-1]
+    for i, j in (absorbed | _quantities_under_text_header(hcols, kinds, roles, grid_rows)).items():
+        col_of[hcols[i].slot] = col_of[hcols[j].slot]
     text_slots = frozenset(slot for slot, col in col_of.items() if col.kind == "text")
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
     if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
@@ -1644,6 +1692,43 @@ def _code_above(pending: _RowBuf, b: _RowBuf, bufs: list[_RowBuf]) -> bool:
 
 _CODE_PART_KINDS = ("code_class", "code_section", "code_item")
 _TOTAL_WORDS = frozenset({"合计", "总计"})
+
+
+def _absorbed_by_text_column(
+    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], grid_rows: list[GridRow], catalog: Catalog
+) -> dict[int, int]:
+    """Header-less slots that are the left part of the text column beside them: a short
+    number set flush left in a wide text cell (购买服务内容 ``1`` under a centred header)
+    makes a value slot of its own.  Never money (no separator or decimals), never on a row
+    that also fills the text column."""
+    out: dict[int, int] = {}
+    for i in range(len(hcols) - 1):
+        j = i + 1
+        if kinds[i] != "value" or hcols[i].leaf or kinds[j] != "value" or roles.get(j) not in catalog.text_roles:
+            continue
+        vals = [gr.cells[i] for gr in grid_rows if i in gr.cells]
+        if not vals or any(j in gr.cells for gr in grid_rows if i in gr.cells):
+            continue
+        if all(len(v.strip()) <= 6 and not _MONEY_RE.search(v) for v in vals):
+            out[i] = j
+    return out
+
+
+def _quantities_under_text_header(
+    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], grid_rows: list[GridRow]
+) -> dict[int, int]:
+    """A text column (规格型号) holding nothing but whole numbers, beside a 数量 column that
+    holds nothing: pdftotext set the header line on a wider grid than the rows, and the
+    quantities, right-aligned, stand under the text column's header.  They are the 数量."""
+    out: dict[int, int] = {}
+    values = [i for i, k in enumerate(kinds) if k == "value"]
+    for i, j in zip(values, values[1:]):
+        if roles.get(j) != "quantity" or roles.get(i) not in ("spec", "service", "catalogue"):
+            continue
+        vals = [gr.cells[i].strip() for gr in grid_rows if i in gr.cells]
+        if vals and all(v.isdigit() for v in vals) and not any(j in gr.cells for gr in grid_rows):
+            out[i] = j
+    return out
 
 
 def _code_part_groups(parts: list[int], kinds: list[str], hcols: list[HeaderColumn], coded: bool) -> dict[int, str | None]:

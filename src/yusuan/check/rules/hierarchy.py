@@ -31,30 +31,43 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
     for table in doc.tables:
         if not table.numeric:
             continue
-        coded = _without_group_lines([r for r in table.rows if r.code])
+        coded = [r for r in table.rows if r.code]
         if len(coded) < 2:
             continue
-        for side in sorted({r.side for r in coded}, key=lambda s: s or ""):
-            rows = [r for r in coded if r.side == side]
-            keys = _amount_columns(table, side)
-            yield from _tree(table, rows, keys, ctx.step(table))
-            total = next((r for r in table.rows if r.side == side and is_total_row(r)), None)
-            if total is not None:
-                uncoded = [r for r in table.rows if r.side == side and not r.code and r is not total and not is_total_row(r)]
-                yield from _column_total(table, total, rows, keys, ctx.step(table), uncoded)
+        # the readings of the table's group lines; a table that adds up under one of them is
+        # not flagged, else the findings of the reading with the fewest are reported
+        readings = [_without_group_lines(coded, by_unit) for by_unit in (True, False)]
+        readings = [rows for k, rows in enumerate(readings) if rows not in readings[:k]]
+        yield from min((list(_check_rows(table, rows, ctx)) for rows in readings), key=len)
 
 
-def _without_group_lines(rows: list[Row]) -> list[Row]:
+def _check_rows(table: Table, coded: list[Row], ctx: Context) -> Iterable[Finding]:
+    for side in sorted({r.side for r in coded}, key=lambda s: s or ""):
+        rows = [r for r in coded if r.side == side]
+        keys = _amount_columns(table, side)
+        yield from _tree(table, rows, keys, ctx.step(table))
+        total = next((r for r in table.rows if r.side == side and is_total_row(r)), None)
+        if total is not None:
+            uncoded = [r for r in table.rows if r.side == side and not r.code and r is not total and not is_total_row(r)]
+            yield from _column_total(table, total, rows, keys, ctx.step(table), uncoded)
+
+
+def _without_group_lines(rows: list[Row], by_unit: bool) -> list[Row]:
     """Rows of a code minus its group lines.
 
     A 政府采购表 prints, under one 功能 code, a 资金性质 line (``1 全额``), a line per unit
-    (``154001 西安市司法局``) and the purchases, each with its economic codes: the lines
-    without economic codes are the sums of the purchases under them, not items beside
-    them.  Where the rows of a code are all alike (北京's one row per 功能/经济 pair) they
-    all count."""
+    (``154001 西安市司法局``) and the purchases (with their economic codes, or none when the
+    content is 涉密): the lines above the purchases are their sums, not items beside them.
+    They are told apart ``by_unit`` — lines with a 单位编码 and no economic code, where
+    purchases carry none — or, where the unit lines carry no 单位编码 (printed on a line of
+    its own), by the economic codes the purchases carry and the group lines do not.  Where
+    the rows of a code are all alike (北京's one row per 功能/经济 pair, one unit per row)
+    they all count."""
+    if by_unit:
+        items = {r.code for r in rows if not r.unit_code}
+        grouped = {r.code for r in rows if r.unit_code and not r.codes} & items
+        return [r for r in rows if not (r.code in grouped and r.unit_code and not r.codes)]
     with_codes = {r.code for r in rows if r.codes}
-    if not with_codes:
-        return rows
     return [r for r in rows if r.codes or r.code not in with_codes]
 
 
