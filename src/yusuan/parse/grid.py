@@ -110,7 +110,11 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
             anchor = grp[0].x0
             between = any(prev[0].x0 < v.x1 <= anchor + 0.5 and v.numeric for v in slots)
             covering = sum(1 for v in prev if v.x1 > anchor + 0.5)
-            indented_codes = all(w.text.isdigit() for w in prev + grp) and anchor - prev[-1].x1 <= 3
+            indented_codes = (
+                all(w.text.isdigit() for w in prev + grp)
+                and anchor - prev[-1].x1 <= 3
+                and not _share_a_line(prev, grp, data)  # 序号 209 beside 类 220: two columns
+            )
             if not between and (covering * 2 >= len(prev) or indented_codes):
                 prev.extend(grp)
                 continue
@@ -133,6 +137,16 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
     slots = _drop_strays(slots, text_slots, header, len(data))
     return _empty_columns(slots, header, numbers)
+
+
+def _share_a_line(a: list[Word], b: list[Word], data: list[Line]) -> bool:
+    """Some data line has a word in ``a`` and a word in ``b``."""
+    ids_a, ids_b = {id(w) for w in a}, {id(w) for w in b}
+    for ln in data:
+        ids = {id(w) for w in ln.words}
+        if ids & ids_a and ids & ids_b:
+            return True
+    return False
 
 
 def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:

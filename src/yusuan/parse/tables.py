@@ -269,6 +269,19 @@ def build_table(
                     seg.unit_name = unit_name
             continue
         ul = _unit_line(ln)
+        if (
+            ul
+            and spec.id == "government_procurement"
+            and state == "body"
+            and seg.body
+            and ln.words[0].x0 > min(b.words[0].x0 for b in seg.body[-5:]) + 2
+        ):
+            # a unit code and the tail of a wrapped name inside a 政府采购表's rows, standing
+            # in the 单位编码 column right of the 序号 the rows start with (``251014 场`` under
+            # ``西安市小王涧国有生态林``): part of the row above, not a unit's own table.  (The
+            # tables of units — 收支总表 by unit — wrap the same way, but their per-unit reading
+            # is what the narrative checks of 部门 documents lean on; not changed there yet.)
+            ul = None
         if ul:
             unit_code, unit_name = ul
             if state == "body":
@@ -465,12 +478,13 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         for k, hc in enumerate(hcols):
             # a text column of code-like numbers headed as codes: the 类 / 款 of 部门经济科目 /
             # 政府经济科目 beside the 科目 类/款/项 (a 政府采购表), and code columns right of a
-            # 单位编码 column of unit codes (whose right edge would draw the codes in)
+            # 单位编码 column of unit codes (whose right edge would draw the codes in); and a
+            # 序号 column of three-digit numbers (``273`` beside the 类 ``220``)
             if not (slots[hc.slot].digits and hc.leaf):
                 continue
             kind = catalog.key_kind(hc.leaf)
             before = hcols[k - 1] if k else None
-            if kind in ("code_class", "code_section", "code_item") or (
+            if kind in ("code_class", "code_section", "code_item", "seq") or (
                 kind in ("code", "gov_code")
                 and before is not None
                 and (
