@@ -150,3 +150,19 @@ def test_quantities_under_the_spec_header_are_the_quantities():
     rows[1].cells[1] = "1"
     rows[0].cells[2] = "6"
     assert _quantities_under_text_header(hcols, kinds, roles, rows) == {}
+
+
+def test_three_digit_serial_numbers_beside_class_codes_are_two_columns():
+    # 序号 273 one space left of the 类 220 on every line: two columns of digits, not one
+    # column of indented codes
+    from yusuan.parse.grid import geometric_slots
+    from yusuan.parse.layout import Line, Word
+
+    rows = [
+        Line([Word(str(seq), 0.0, 3.0), Word("220", 4.0, 7.0), Word("01", 10.0, 12.0), Word("不动产登记", 20.0, 25.0),
+              Word("500000.00", 40.0, 49.0)], 1, seq)
+        for seq in (273, 274, 275)
+    ]
+    slots = geometric_slots(rows, [])
+    assert [(s.x0, s.x1) for s in slots][:2] == [(0.0, 3.0), (4.0, 7.0)]
+
