@@ -258,3 +258,41 @@ def test_codes_right_of_a_seq_column_are_codes():
         (None, "201", "一般公共服务支出"), (None, "20113", "商贸事务"), (None, "2011302", "一般行政管理事务"),
         ("1", None, ""), (None, None, "合 计"),
     ]
+
+
+
+def _cells_at(*cells: tuple[int, str]) -> str:
+    """A text line with each cell starting at its character column (a negative column: the
+    cell ends at that column, right-aligned)."""
+    line = ""
+    for col, text in cells:
+        start = -col - len(text) if col < 0 else col
+        line += " " * max(start - len(line), 1 if line else 0) + text
+    return line
+
+
+# 北京 预算03表: a 合计 row printed letter-spaced, its 计 standing under the next column's header
+LETTER_SPACED_TOTAL = "\n".join([
+    _cells_at((30, "预算03表 支出总表")),
+    _cells_at((-92, "金额单位：万元")),
+    _cells_at((0, "支出功能分类科目"), (30, "政府支出经济分类科目"), (-60, "合计"), (-76, "基本支出"), (-92, "项目支出")),
+    _cells_at((0, "2010101-行政运行"), (30, "50101-工资奖金津补贴"), (-60, "10.000000"), (-76, "10.000000")),
+    _cells_at((0, "2010102-一般行政管理事务"), (30, "50201-办公经费"), (-60, "5.000000"), (-92, "5.000000")),
+    _cells_at((12, "合"), (33, "计"), (-60, "15.000000"), (-76, "10.000000"), (-92, "5.000000")),
+    "",
+])
+
+
+def test_letter_spaced_total_is_the_total_row():
+    doc, issues = parse_text(LETTER_SPACED_TOTAL)
+    (table,) = [t for t in doc.tables if t.id == "expenditure_summary"]
+    assert [c.role for c in table.columns] == ["total", "basic", "project"]
+    total = table.rows[-1]
+    assert total.label == "合计"
+    assert total.cells["total"].value == Decimal("15.000000")
+    assert not [f for f in check(doc, extra=issues).errors if f.location.table == "expenditure_summary"]
+    # a changed row amount now breaks the checked column total
+    changed = LETTER_SPACED_TOTAL.replace("5.000000", "6.000000", 1)
+    doc, issues = parse_text(changed)
+    found = [f for f in check(doc, extra=issues).errors if f.location.table == "expenditure_summary"]
+    assert "column-total-mismatch" in {f.code for f in found}  # (and the row's own 合计 ≠ 项目支出)

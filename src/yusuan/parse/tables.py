@@ -1525,6 +1525,13 @@ def _collect_rows(
                     b.label = text
                 else:
                     b.values[s] = text
+        if b.label in ("合", "总") and not b.code:
+            # 合计 printed letter-spaced (``合      计``) across the label column and the
+            # next: its second character landed in that column's cell
+            tail = next((k for k, t in b.extra_labels.items() if t.strip() == "计"), None)
+            if tail is not None:
+                del b.extra_labels[tail]
+                b.label += "计"
         for group, parts in econ_parts.items():
             digits = [parts.get(k, "") for k in _CODE_PART_KINDS]
             b.codes[group] = join_code(digits) or "".join(digits)
