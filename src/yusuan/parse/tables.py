@@ -443,7 +443,7 @@ MAX_WORDS_PER_LINE = 120
 MAX_COLUMNS = 80
 
 
-def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog):
+def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog, one_sided: bool = True):
     if any(len(ln.words) > MAX_WORDS_PER_LINE for ln in seg.body + seg.header):
         return [], [], [], {}
     header = [h for h in seg.header if not is_column_numbers(h)]
@@ -488,13 +488,107 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
                 kind in ("code", "gov_code")
                 and before is not None
                 and (
-                    (catalog.key_kind(before.leaf) == "unit_code" and slots[before.slot].numeric)
+                    # (or an empty one, on a page of no unit lines, whose centre would)
+                    (catalog.key_kind(before.leaf) == "unit_code" and (slots[before.slot].numeric or not slots[before.slot].text))
                     or slots[before.slot].coded
                 )
             ):
                 slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
+        if one_sided:  # (a two-sided table's sides wrap at heights of their own)
+            rows = _merge_centred_bands(rows)
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
+
+
+def _is_anchor(gr: GridRow) -> bool:
+    """A line with an amount or a code on it: where a row's single-line cells stand."""
+    from .grid import is_value
+
+    return any(is_value(t) or t.replace(" ", "").isdigit() for t in gr.cells.values())
+
+
+_CODE_FIRST_RE = re.compile(r"\d{3}(?:\d{2}){0,2}(?:[-－—\s]|$)")
+
+
+def _starts_cell(line: GridRow, row: GridRow) -> bool:
+    """The row's line has, in a column of ``line``, a cell that begins with a subject code
+    (``2080506-机关事业单位职业年金``): that cell starts on the row's line, so ``line``
+    over it is no piece of it."""
+    return any(_CODE_FIRST_RE.match(row.cells.get(s, "")) for s in line.cells)
+
+
+def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
+    """A page whose cells are centred vertically (西安 上年结转 project tables: unit name,
+    project name, 功能科目名称 and 资金性质 wrapped onto two or three lines each, the
+    amount and codes on the middle line) prints each row as a band of lines: the text of
+    its wrapped cells above *and* below the line of its amounts.  Read line by line, the
+    lines between two rows are the end of one and the start of the next, which no rule
+    for a label wrapped downwards can tell apart.
+
+    The layout shows itself by rows whose line leaves a column empty that has text on the
+    line just above and the line just below (a cell centred around it; with cells set at
+    the top, a cell's first line is always the row's line).  On a page with two such rows,
+    each line between two rows belongs to the nearer one (a cell centred on its row: the
+    2021 宣传部's ``行政事业单位养老支`` on the row's line, ``出`` below it, then
+    ``机关事业单位基`` over the next row), the middle line of an odd gap to the row above
+    when it has fewer lines below it than above it; and each band is read as one line:
+    every column's pieces joined top to bottom."""
+    if len(rows) < 3:
+        return rows
+    anchor = [_is_anchor(gr) for gr in rows]
+    centred = 0
+    for i in range(1, len(rows) - 1):
+        if anchor[i] and not anchor[i - 1] and not anchor[i + 1]:
+            around = rows[i - 1].cells.keys() & rows[i + 1].cells.keys()
+            if any(s not in rows[i].cells for s in around):
+                centred += 1
+    if centred < 2:
+        return rows
+    idx = [i for i, a in enumerate(anchor) if a]
+    if all(j - i <= 2 for i, j in zip(idx, idx[1:])):
+        # no two lines between any two rows: labels set a line off their rows (2024 上海普陀
+        # 规划和自然资源局 决算), not cells centred on them — too little to tell the bands by
+        return rows
+    # each line between two rows goes to the nearer row; the middle line of an odd gap to
+    # the row above if that row has fewer lines below it than above it, else the row below
+    owner: dict[int, int] = {p: idx[0] for p in range(idx[0])}
+    above = {idx[0]: idx[0]}
+    for i, j in zip(idx, idx[1:]):
+        below = 0
+        for p in range(i + 1, j):
+            da, db = p - i, j - p
+            if da < db or (da == db and below < above[i]) or _starts_cell(rows[p], rows[j]):
+                owner[p] = i
+                below += 1
+            else:
+                owner[p] = j
+        above[j] = j - i - 1 - below
+    last = idx[-1]
+    for p in range(last + 1, min(len(rows), last + 1 + above[last])):
+        owner[p] = last
+    bands: dict[int, list[GridRow]] = {i: [] for i in idx}
+    for p, gr in enumerate(rows):
+        if p in bands:
+            bands[p].append(gr)
+        elif p in owner:
+            bands[owner[p]].append(gr)
+    out: list[GridRow] = []
+    for p, gr in enumerate(rows):
+        if p not in bands:
+            if p not in owner:
+                out.append(gr)  # lines after the last row's band
+            continue
+        band = bands[p]
+        own = gr.cells
+        if any(s in own and _is_anchor(GridRow(x.line, {s: own[s]})) for x in band if x is not gr for s in x.cells):
+            out.extend(band)  # text over or under an amount: not one cell's pieces
+            continue
+        merged: dict[int, str] = {}
+        for x in band:
+            for slot, text in x.cells.items():
+                merged[slot] = merged[slot] + text if slot in merged else text
+        out.append(GridRow(gr.line, dict(sorted(merged.items()))))
+    return out
 
 
 def _code_level_beside(hcols: list[HeaderColumn], slots: list[Slot]) -> None:
@@ -579,7 +673,7 @@ def _read_segments(
     prev_hcols: list[HeaderColumn] = []
     prev_mapping: dict[int, int] = {}
     for k, seg in enumerate(segments):
-        slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog)
+        slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog, spec.sides == "false")
         reused = prev_slots is not None and not raw.grid and not seg.header and _fits(prev_slots, seg.body)
         if not hcols and not rows:
             continue
@@ -1926,6 +2020,35 @@ def _take_secondary(b: _RowBuf, code: str, kind: str, header: str) -> None:
     b.codes.setdefault(key, code)
 
 
+#: a 采购目录 entry closing a row's label: its catalogue code and name (``警用服装购置 A05030301制服``)
+_CATALOGUE_TAIL_RE = re.compile(r"\s([ABC]\d{8}\S*)$")
+
+
+def _catalogue_in_place(b: _RowBuf, col_of: dict[int, Column]) -> None:
+    """A 政府采购表 page whose header is set on another character grid than its rows (the
+    last page of 2026 西安 司法局's table: 采购目录 printed 16 characters right of its
+    entries, 数量 over the economic codes) draws the rows' cells into the wrong columns.
+    What a 采购目录 cell holds tells it back: an entry coded ``A05030301…`` at the end of
+    the label, with the row's 采购目录 empty, is that column's; a bare count in the
+    采购目录 column, with the row's 数量 empty, is the 数量 (a catalogue entry is never
+    a number)."""
+    cat = qty = None
+    for slot, col in col_of.items():
+        if col.role == "catalogue":
+            cat = slot
+        elif col.role == "quantity":
+            qty = slot
+    if cat is None:
+        return
+    if cat not in b.values:
+        m = _CATALOGUE_TAIL_RE.search(b.label)
+        if m:
+            b.values[cat] = m.group(1)
+            b.label = b.label[: m.start()].rstrip()
+    elif qty is not None and qty not in b.values and b.values[cat].strip().isdigit():
+        b.values[qty] = b.values.pop(cat)
+
+
 def _finish_row(
     b: _RowBuf,
     side: str | None,
@@ -1935,6 +2058,7 @@ def _finish_row(
     unit_code: str | None = None,
 ) -> Row | None:
     """The row of buffer ``b``, every cell located (page, table, 序号, column, subject code)."""
+    _catalogue_in_place(b, col_of)
     if b.code_parts:
         parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
         code = join_code(parts)

@@ -1,0 +1,74 @@
+"""Rows whose cells are centred vertically (西安 上年结转 project tables): a unit name, a
+project name, a 功能科目名称 and a 资金性质 wrapped onto two or three lines each, the amount
+and codes on the middle line, so that the lines between two rows are the end of one row and
+the start of the next.  Hand-written ``pdftotext -layout`` page (names and figures invented)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yusuan.check import check
+from yusuan.parse import parse_text
+
+
+def _at(*cells: tuple[int, str]) -> str:
+    line = ""
+    for col, text in cells:
+        line += " " * max(col - len(line), 1 if line else 0) + text
+    return line
+
+
+def _amount(col: int, text: str) -> tuple[int, str]:
+    return col - len(text), text  # right-aligned to end at ``col``
+
+
+PAGE = "\n".join([
+    _at((30, "财政拨款上年结转资金支出表")),
+    _at((100, "单位：元")),
+    _at((0, "预算单位代"), (45, "功能分类科"), (51, "功能分类科目"), (58, "政府经济分类"), (65, "政府经济分类")),
+    _at((10, "预算单位名称"), (21, "预算项目名称"), (33, "金额"), (80, "项目类别"), (86, "资金性质"), (92, "备注")),
+    _at((3, "码"), (45, "目代码"), (53, "名称"), (58, "科目代码"), (67, "科目名称")),
+    _at((10, "合计"), _amount(40, "9,000.00")),
+    _at((0, "1"), (10, "全额"), _amount(40, "9,000.00")),
+    # a unit name over two lines around the row's line, a project name over two lines
+    _at((10, "某某市某某局"), (19, "某某业务经费"), (86, "一般公共预")),
+    _at((0, "101002"), _amount(40, "5,000.00"), (80, "专用项目")),
+    _at((10, "第一分局"), (19, "（内容涉密）"), (86, "算资金")),
+    # the next row's pieces start on the line right after the last row's end
+    _at((10, "某某市某某局"), (51, "一般行政管理"), (65, "房屋建筑物购")),
+    _at((0, "101002"), (19, "业务用房"), _amount(40, "3,000.00"), (42, "2040202"), (58, "50401"), (80, "专用项目"),
+        (86, "一般债券")),
+    _at((10, "第一分局"), (51, "事务"), (65, "建")),
+    # a project name over three lines: two lines over the row, two under it
+    _at((19, "某某市某某局某某")),
+    _at((10, "某某市某某局"), (51, "一般行政管理"), (65, "房屋建筑物购")),
+    _at((0, "101002"), (19, "大队业务技术"), _amount(40, "1,000.00"), (42, "2040202"), (58, "50401"), (80, "专用项目"),
+        (86, "一般债券")),
+    _at((10, "第一分局"), (51, "事务"), (65, "建")),
+    _at((19, "综合楼项目")),
+    "",
+])
+
+
+def _table(text: str = PAGE):
+    doc, issues = parse_text(text)
+    (table,) = [t for t in doc.tables if t.id == "carryover_expenditure"]
+    return doc, issues, table
+
+
+def test_each_row_takes_the_lines_of_its_band():
+    _, _, table = _table()
+    rows = table.rows
+    assert [r.label for r in rows] == ["合计", "全额"] + ["某某市某某局第一分局"] * 3
+    assert [r.value("amount") for r in rows] == [Decimal(x) for x in ("9000.00", "9000.00", "5000.00", "3000.00", "1000.00")]
+    assert [r.code for r in rows] == [None, None, None, "2040202", "2040202"]
+    assert [r.unit_code for r in rows][2:] == ["101002"] * 3
+
+
+def test_the_rows_add_up_and_a_changed_one_does_not():
+    doc, issues, _ = _table()
+    report = check(doc, extra=issues)
+    assert not [f for f in report.errors if f.location.table == "carryover_expenditure"], report.errors
+    doc, issues, _ = _table(PAGE.replace("3,000.00", "3,500.00"))
+    report = check(doc, extra=issues)
+    assert [f.code for f in report.errors if f.location.table == "carryover_expenditure"] == ["column-total-mismatch"]
