@@ -87,26 +87,8 @@ def test_clean_corpus_round_trip(corpus_dir, fmt, tmp_path):
             got = f"render error: {exc}"
         if got != to_csv(doc):
             failures.append(name)
-    if fmt != "pdf":
-        assert failures == []
-        return
-    # PDF is read back geometrically (parse/extract/pdf.py + the table recogniser): exact for
-    # every clean corpus document but those named here, whose own parse of a table is garbled
-    # in a way the PDF reader does not give back (see docs/compile-render.md).  A document
-    # that reads back exact after a parser change may leave the list; none may join it.
-    assert sorted(set(failures) - PDF_NOT_EXACT) == [], failures
-
-
-# A clean 2026 西安 部门预算 text whose PDF does not read back as parsed (the other formats
-# give it back exact):
-# - 公安局: the last page of its rendered 政府采购表 holds seven rows under the repeated
-#   header, too few for the page's own column layout to part the 功能 code column from the
-#   economic code columns, and those rows read back without their 功能 code.
-PDF_NOT_EXACT = frozenset(
-    {
-        "2026_西安市公安局_部门预算.txt",
-    }
-)
+    # (PDF is read back geometrically: parse/extract/pdf.py and the table recogniser)
+    assert failures == [], failures
 
 
 def test_render_formats_and_errors():

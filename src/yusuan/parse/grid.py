@@ -135,7 +135,7 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
         if nxt is not None:
             x1 = min(x1, nxt - 1)
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
-    slots = _drop_strays(slots, text_slots, header, len(data))
+    slots = _drop_strays(slots, text_slots, header, len(data), data)
     return _empty_columns(slots, header, numbers)
 
 
@@ -149,7 +149,9 @@ def _share_a_line(a: list[Word], b: list[Word], data: list[Line]) -> bool:
     return False
 
 
-def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlines: int) -> list[Slot]:
+def _drop_strays(
+    values: list[Slot], texts: list[Slot], header: list[Line], nlines: int, data: list[Line] | None = None
+) -> list[Slot]:
     """Columns made by one or two stray words: an amount that drifted inside a wider value
     column, a wrapped label fragment among the amounts, text standing inside a value
     column (不涉及).  Their words are assigned to the real columns instead."""
@@ -182,6 +184,7 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
             and prev.text > s.text
             and not any(prev.x0 < v.x0 < s.x0 for v in kept_values)
             and not _own_header(s, prev, hwords)
+            and not (s.digits and prev.digits and data and _codes_beside(s, prev, data))
         ):
             # a centred label (收入总计, 合计) in a label column: not a column of its own
             prev.x1 = max(prev.x1, s.x1)
@@ -211,6 +214,19 @@ def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], nlin
         merged.append(s)
     kept_texts = merged
     return sorted(kept_values + kept_texts, key=lambda s: (s.x0, s.x1))
+
+
+def _codes_beside(s: Slot, prev: Slot, data: list[Line]) -> bool:
+    """A line has a word in ``prev`` and, right of it, a number starting in ``s``: codes
+    printed beside the codes of ``prev`` (a 政府采购表 page of a few purchases whose
+    economic codes stand beside their 功能 codes), a column of their own, not labels
+    centred in ``prev``."""
+    for ln in data:
+        if any(prev.x0 - 0.5 <= w.x0 < s.x0 for w in ln.words) and any(
+            s.x0 - 0.5 <= w.x0 <= s.x1 and w.text.isdigit() for w in ln.words
+        ):
+            return True
+    return False
 
 
 def _own_header(s: Slot, prev: Slot, hwords: list[Word]) -> bool:

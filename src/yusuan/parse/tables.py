@@ -443,7 +443,10 @@ MAX_WORDS_PER_LINE = 120
 MAX_COLUMNS = 80
 
 
-def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog, one_sided: bool = True):
+def _segment_grid(
+    seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument, catalog: Catalog, one_sided: bool = True,
+    same_header: bool = False,
+):
     if any(len(ln.words) > MAX_WORDS_PER_LINE for ln in seg.body + seg.header):
         return [], [], [], {}
     header = [h for h in seg.header if not is_column_numbers(h)]
@@ -459,7 +462,13 @@ def _segment_grid(seg: Segment, slots_hint: list[Slot] | None, raw: RawDocument,
         header = [_split_header_line(h, catalog, header) for h in header]
         if raw.kind == "text":
             seg.body = [_split_catalogue_codes(_unglue_amounts(ln)) for ln in seg.body]
-        if slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
+        if slots_hint is not None and header and same_header and len(seg.body) <= _SHORT_BODY and _fits(
+            slots_hint, seg.body, flush_left=True
+        ):
+            # a page of a few rows under the header repeated in place: the page before's
+            # columns, unmoved (too few rows to lay out columns of their own)
+            slots = [Slot(s.x0, s.x1, s.numeric, s.text, s.digits, s.coded) for s in slots_hint]
+        elif slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
             # too few rows to lay out on their own, or every amount standing right under
             # the previous page's value columns (a PDF page keeps its columns in place)
             slots = _shifted(slots_hint, seg.body)
@@ -672,9 +681,19 @@ def _read_segments(
     prev_slots: list[Slot] | None = None
     prev_hcols: list[HeaderColumn] = []
     prev_mapping: dict[int, int] = {}
+    prev_header: list[tuple[str, int, int]] = []
     for k, seg in enumerate(segments):
-        slots, hcols, rows, numbers = _segment_grid(seg, prev_slots, raw, catalog, spec.sides == "false")
+        # the header repeated word for word and place for place (within half a character):
+        # a page set out like the one before it
+        header_text = [(w.text, round(w.x0 * 2), round(w.x1 * 2)) for h in seg.header for w in h.words]
+        slots, hcols, rows, numbers = _segment_grid(
+            seg, prev_slots, raw, catalog, spec.sides == "false", bool(header_text) and header_text == prev_header
+        )
+        same = bool(header_text) and header_text == prev_header and len(seg.body) <= _SHORT_BODY
+        prev_header = header_text
         reused = prev_slots is not None and not raw.grid and not seg.header and _fits(prev_slots, seg.body)
+        # a page under the same header laid out with the page before's columns: those columns
+        same_slots = same and prev_slots is not None and not raw.grid and _fits(prev_slots, seg.body, flush_left=True)
         if not hcols and not rows:
             continue
         prev_slots = slots
@@ -682,7 +701,9 @@ def _read_segments(
             g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
             prev_hcols, prev_mapping = hcols, {j: j for j in range(len(hcols))}
             continue
-        if raw.grid or any(h.leaf for h in hcols):
+        if same_slots and len(slots) == len(prev_hcols):
+            mapping = dict(prev_mapping)
+        elif raw.grid or any(h.leaf for h in hcols):
             mapping = _match_columns(g_hcols, hcols, catalog)
         elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
@@ -722,6 +743,7 @@ def _read_segments(
 
 _MONEY_RE = re.compile(r"\d[.,]\d")
 _SHORT_PAGE = 3  # a continuation page with fewer rows reuses the previous page's columns
+_SHORT_BODY = 12  # ... and one with a header and more rows than this lays out its own
 
 
 def _fill_empty_columns(
@@ -771,7 +793,7 @@ def _fill_empty_columns(
             base[best] = Slot(o.x0 - shift, o.x1 - shift, o.numeric, 0)
 
 
-def _fits(slots: list[Slot], body: list[Line]) -> bool:
+def _fits(slots: list[Slot], body: list[Line], flush_left: bool = False) -> bool:
     """Every amount of a header-less page ends where a value column of the previous page
     ends (within pdftotext's drift), every other word stands inside one of its columns
     (not run on into the next), and the page has at least two value columns' worth of
@@ -779,7 +801,22 @@ def _fits(slots: list[Slot], body: list[Line]) -> bool:
     from .grid import _JITTER, is_value
 
     rights = [s.x1 for s in slots if s.numeric]
-    edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
+    # (with ``flush_left``, a page under the same header as the page before: a number flush
+    # left in a column stands by its left edge, codes in code columns, the 资金性质 line's
+    # ``1`` in a 单位编码 column)
+    edges = [
+        w.x1
+        for ln in body
+        for w in ln.words
+        if is_value(w.text)
+        and not (
+            flush_left
+            and any(
+                abs(w.x0 - s.x0) <= _JITTER and w.x1 <= s.x1 + _JITTER and not (s.numeric and abs(w.x1 - s.x1) <= _JITTER)
+                for s in slots
+            )
+        )
+    ]
     if len(rights) < 2 or len(edges) < 2:
         return False
     if not all(any(abs(e - r) <= _JITTER for r in rights) for e in edges):
