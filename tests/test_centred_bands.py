@@ -59,7 +59,11 @@ def _table(text: str = PAGE):
 def test_each_row_takes_the_lines_of_its_band():
     _, _, table = _table()
     rows = table.rows
-    assert [r.label for r in rows] == ["合计", "全额"] + ["某某市某某局第一分局"] * 3
+    # a row is a project: its label is the 预算项目名称, pieced together from its band; the
+    # 合计 and 全额 lines keep the 预算单位名称 column's text
+    assert [r.label for r in rows] == [
+        "合计", "全额", "某某业务经费（内容涉密）", "业务用房", "某某市某某局某某大队业务技术综合楼项目",
+    ]
     assert [r.value("amount") for r in rows] == [Decimal(x) for x in ("9000.00", "9000.00", "5000.00", "3000.00", "1000.00")]
     assert [r.code for r in rows] == [None, None, None, "2040202", "2040202"]
     assert [r.unit_code for r in rows][2:] == ["101002"] * 3

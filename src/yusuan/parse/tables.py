@@ -1574,6 +1574,14 @@ def _build_rows(
     return columns, all_rows
 
 
+#: a character of a name (not a mark such as ``-`` or ``*``)
+_NAME_CHAR_RE = re.compile(r"[\w\u4e00-\u9fff]")
+
+#: headers of a unit-name column and of a project-name column beside it
+_UNIT_NAME_HEADERS = frozenset({"单位名称", "预算单位名称"})
+_PROJECT_NAME_HEADERS = frozenset({"项目名称", "预算项目名称"})
+
+
 def _collect_rows(
     slots: list[int], kinds: list[str], hcols: list[HeaderColumn], grid_rows: list[GridRow], catalog: Catalog, wrap: bool = True,
     text_slots: frozenset[int] = frozenset(),
@@ -1581,6 +1589,25 @@ def _collect_rows(
     bufs: list[_RowBuf] = []
     pending_values: _RowBuf | None = None
     first_label = next((s for s in slots if kinds[s] == "label"), None)
+    if first_label is not None and not hcols[first_label].leaf:
+        # marks in a column of no header (a ``-`` before one row's name) left of the column
+        # the header names for the labels: that column is the label
+        headed = next((s for s in slots if s > first_label and kinds[s] == "label" and hcols[s].leaf), None)
+        if headed is not None and all(
+            not _NAME_CHAR_RE.search(gr.cells[first_label]) for gr in grid_rows if first_label in gr.cells
+        ):
+            first_label = headed
+    unit_name = None
+    if first_label is not None and clean_header(hcols[first_label].leaf or "") in _UNIT_NAME_HEADERS:
+        project = next(
+            (s for s in slots if s > first_label and kinds[s] == "label" and clean_header(hcols[s].leaf or "") in _PROJECT_NAME_HEADERS),
+            None,
+        )
+        if project is not None:
+            # a table of projects by unit (预算单位名称 | 预算项目名称 …): a row is a project,
+            # its label the project's name; a line without one (合计, 全额, a unit's line)
+            # keeps the unit column's text
+            unit_name, first_label = first_label, project
     code_slot = next((s for s in slots if kinds[s] == "code"), None)
     # 类/款 columns under 部门预算支出经济科目编码 / 政府预算支出经济科目编码 (a 政府采购表):
     # the row's economic codes, apart from its 功能 code (科目编码 类 款 项)
@@ -1656,6 +1683,8 @@ def _collect_rows(
                     b.label = text
                 else:
                     b.values[s] = text
+        if unit_name is not None and not b.label and unit_name in b.extra_labels:
+            b.label = b.extra_labels.pop(unit_name)
         if b.label in ("合", "总") and not b.code:
             # 合计 printed letter-spaced (``合      计``) across the label column and the
             # next: its second character landed in that column's cell
