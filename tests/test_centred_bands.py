@@ -76,3 +76,37 @@ def test_the_rows_add_up_and_a_changed_one_does_not():
     doc, issues, _ = _table(PAGE.replace("3,000.00", "3,500.00"))
     report = check(doc, extra=issues)
     assert [f.code for f in report.errors if f.location.table == "carryover_expenditure"] == ["column-total-mismatch"]
+
+
+# Labels over three lines with their middle line on the row's line (2024 上海普陀 决算): no
+# column is empty on a row's line, so nothing in the cells shows the layout; the subject
+# catalogue does — read as bands, every coded row carries its subject's name.
+THREE_LINE_LABELS = "\n".join([
+    _at((20, "一般公共预算财政拨款支出表")),
+    _at((60, "单位：万元")),
+    _at((0, "科目编码"), (12, "科目名称"), (36, "合计"), (44, "基本支出"), (54, "项目支出")),
+    _at((12, "合计"), _amount(40, "17.00"), _amount(50, "17.00")),
+    _at((0, "208"), (12, "社会保障和就业支出"), _amount(40, "17.00"), _amount(50, "17.00")),
+    _at((0, "20805"), (12, "行政事业单位养老支出"), _amount(40, "17.00"), _amount(50, "17.00")),
+    _at((12, "机关事业单位")),
+    _at((0, "2080505"), (12, "基本养老保险"), _amount(40, "11.00"), _amount(50, "11.00")),
+    _at((12, "缴费支出")),
+    _at((12, "机关事业单位")),
+    _at((0, "2080506"), (12, "职业年金缴费"), _amount(40, "6.00"), _amount(50, "6.00")),
+    _at((12, "支出")),
+    "",
+])
+
+
+def test_the_catalogue_tells_three_line_labels_apart():
+    doc, issues = parse_text(THREE_LINE_LABELS)
+    (table,) = [t for t in doc.tables if t.id == "general_budget_expenditure"]
+    assert [(r.code, r.label) for r in table.rows] == [
+        (None, "合计"),
+        ("208", "社会保障和就业支出"),
+        ("20805", "行政事业单位养老支出"),
+        ("2080505", "机关事业单位基本养老保险缴费支出"),
+        ("2080506", "机关事业单位职业年金缴费支出"),
+    ]
+    report = check(doc, extra=issues)
+    assert not [f for f in report.findings if f.code.startswith("subject-name")]

@@ -505,7 +505,7 @@ def _segment_grid(
                 slots[hc.slot].coded = True
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
         if one_sided:  # (a two-sided table's sides wrap at heights of their own)
-            rows = _merge_centred_bands(rows)
+            rows = _merge_centred_bands(rows, catalog)
     return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
 
 
@@ -526,7 +526,7 @@ def _starts_cell(line: GridRow, row: GridRow) -> bool:
     return any(_CODE_FIRST_RE.match(row.cells.get(s, "")) for s in line.cells)
 
 
-def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
+def _merge_centred_bands(rows: list[GridRow], catalog: Catalog | None = None) -> list[GridRow]:
     """A page whose cells are centred vertically (西安 上年结转 project tables: unit name,
     project name, 功能科目名称 and 资金性质 wrapped onto two or three lines each, the
     amount and codes on the middle line) prints each row as a band of lines: the text of
@@ -541,25 +541,119 @@ def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
     2021 宣传部's ``行政事业单位养老支`` on the row's line, ``出`` below it, then
     ``机关事业单位基`` over the next row), the middle line of an odd gap to the row above
     when it has fewer lines below it than above it; and each band is read as one line:
-    every column's pieces joined top to bottom."""
+    every column's pieces joined top to bottom.
+
+    Where no cell shows it (three-line labels with their middle line on the row's line,
+    2024 上海普陀 决算), or where it misleads (labels set a line above their amounts, 2024
+    普陀 规划和自然资源局), the subject catalogue decides: of the readings — lines to the
+    nearer row, every line to the row above, every line to the row below — the one under
+    which more coded rows carry their subject's name is taken, if it is the only best and
+    better than the lines left apart."""
     if len(rows) < 3:
         return rows
     anchor = [_is_anchor(gr) for gr in rows]
+    idx = [i for i, a in enumerate(anchor) if a]
+    if not idx or len(idx) == len(rows):
+        return rows
     centred = 0
     for i in range(1, len(rows) - 1):
         if anchor[i] and not anchor[i - 1] and not anchor[i + 1]:
             around = rows[i - 1].cells.keys() & rows[i + 1].cells.keys()
             if any(s not in rows[i].cells for s in around):
                 centred += 1
-    if centred < 2:
-        return rows
-    idx = [i for i, a in enumerate(anchor) if a]
-    if all(j - i <= 2 for i, j in zip(idx, idx[1:])):
-        # no two lines between any two rows: labels set a line off their rows (2024 上海普陀
-        # 规划和自然资源局 决算), not cells centred on them — too little to tell the bands by
-        return rows
-    # each line between two rows goes to the nearer row; the middle line of an odd gap to
-    # the row above if that row has fewer lines below it than above it, else the row below
+    # (no two lines between any two rows: labels set a line off their rows, not cells
+    # centred on them — too little to tell the bands by)
+    shown = centred >= 2 and not all(j - i <= 2 for i, j in zip(idx, idx[1:]))
+    nearest = _nearest_owner(rows, idx)
+    if catalog is None:
+        return _read_bands(rows, idx, nearest) if shown else rows
+    owner, named = _owner_by_names(rows, idx, nearest, catalog)
+    if shown:
+        return _read_bands(rows, idx, owner)
+    # no cell shows the layout: only the rows whose band the catalogue confirms are read
+    # as bands, the other lines are left to the rules for labels wrapped downwards
+    return _read_bands(rows, idx, {p: i for p, i in owner.items() if i in named}, keep_apart=True)
+
+
+_BAND = 6  # lines: the most a row's band reaches above or below its line
+
+
+def _owner_by_names(
+    rows: list[GridRow], idx: list[int], nearest: dict[int, int], catalog: Catalog
+) -> tuple[dict[int, int], set[int]]:
+    """The split of every gap between two rows under which most coded rows carry their
+    subject's name (ties: the split nearest to ``nearest``), and the rows whose band gives
+    them their name when their own line alone does not (dynamic programming over the
+    gaps: a row's band depends on the split above it and the split below it)."""
+    bounds = [-1, *idx, len(rows)]  # gap k lies between bounds[k] and bounds[k + 1]
+    gaps = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+    def near(k: int) -> int:
+        lo, hi = gaps[k]
+        return sum(1 for p in range(lo, hi) if nearest.get(p) == bounds[k])  # lines to the row above
+
+    def score(k: int, x_above: int, x_below: int) -> tuple[int, int]:
+        # row k (idx[k]) with the last (size - x_above) lines of gap k and the first
+        # x_below lines of gap k + 1
+        lo, hi = gaps[k]
+        band = rows[lo + x_above : hi] + [rows[idx[k]]] + rows[gaps[k + 1][0] : gaps[k + 1][0] + x_below]
+        merged: dict[int, str] = {}
+        for x in band:
+            for slot, text in x.cells.items():
+                merged[slot] = merged[slot] + text if slot in merged else text
+        got = _names_right([GridRow(rows[idx[k]].line, merged)], catalog)
+        return got, got and not _names_right([rows[idx[k]]], catalog)
+
+    # a row's band reaches at most _BAND lines above and below it: gap k is split at x
+    # (its first x lines to the row above) within these bounds
+    size = [hi - lo for lo, hi in gaps]
+    last = len(size) - 1
+
+    def splits_of(k: int) -> range:
+        lo = 0 if k == last else max(0, size[k] - _BAND)
+        hi = size[k] if k == 0 else min(size[k], _BAND)
+        return range(lo, hi + 1)
+
+    # best[k][x]: (names, -deviation) of the rows above gap k, gap k split at x
+    best: list[dict[int, tuple[int, int]]] = [{x: (0, 0) for x in splits_of(0)}]
+    back: list[dict[int, int]] = [{}]
+    for k in range(len(idx)):
+        cur: dict[int, tuple[int, int]] = {}
+        arg: dict[int, int] = {}
+        for y in splits_of(k + 1):
+            dev_y = abs(y - near(k + 1))
+            for x, (n, d) in best[k].items():
+                got, _ = score(k, x, y)
+                cand = (n + got, d - dev_y)
+                if y not in cur or cand > cur[y]:
+                    cur[y], arg[y] = cand, x
+        if not cur:
+            return nearest, set()  # a gap too long for any band to span
+        best.append(cur)
+        back.append(arg)
+    # walk back
+    y = max(best[-1], key=lambda v: best[-1][v])
+    splits = [0] * (len(idx) + 1)
+    splits[len(idx)] = y
+    for k in range(len(idx), 0, -1):
+        splits[k - 1] = back[k][splits[k]]
+    owner: dict[int, int] = {}
+    named: set[int] = set()
+    for k, i in enumerate(idx):
+        lo, hi = gaps[k]
+        for p in range(lo + splits[k], hi):
+            owner[p] = i
+        nlo = gaps[k + 1][0]
+        for p in range(nlo, nlo + splits[k + 1]):
+            owner[p] = i
+        if score(k, splits[k], splits[k + 1])[1]:
+            named.add(i)
+    return owner, named
+
+
+def _nearest_owner(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
+    """Each line between two rows to the nearer one; the middle line of an odd gap to the
+    row above if that row has fewer lines below it than above it, else the row below."""
     owner: dict[int, int] = {p: idx[0] for p in range(idx[0])}
     above = {idx[0]: idx[0]}
     for i, j in zip(idx, idx[1:]):
@@ -575,6 +669,29 @@ def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
     last = idx[-1]
     for p in range(last + 1, min(len(rows), last + 1 + above[last])):
         owner[p] = last
+    return owner
+
+
+def _owner_above(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
+    """Each line to the row above it (cells set at the top, wrapped downwards)."""
+    owner: dict[int, int] = {}
+    for i, j in zip(idx, [*idx[1:], len(rows)]):
+        owner.update({p: i for p in range(i + 1, j)})
+    return owner
+
+
+def _owner_below(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
+    """Each line to the row below it (cells set at the bottom, or labels a line higher
+    than their amounts)."""
+    owner: dict[int, int] = {}
+    for i, j in zip([-1, *idx], idx):
+        owner.update({p: j for p in range(i + 1, j)})
+    return owner
+
+
+def _read_bands(rows: list[GridRow], idx: list[int], owner: dict[int, int], keep_apart: bool = False) -> list[GridRow]:
+    """Each row's band (its line and the lines ``owner`` gives it) read as one line (with
+    ``keep_apart``, lines no row owns stay lines of their own where they stand)."""
     bands: dict[int, list[GridRow]] = {i: [] for i in idx}
     for p, gr in enumerate(rows):
         if p in bands:
@@ -585,7 +702,7 @@ def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
     for p, gr in enumerate(rows):
         if p not in bands:
             if p not in owner:
-                out.append(gr)  # lines after the last row's band
+                out.append(gr)  # lines before the first row's band, after the last's, or no row's
             continue
         band = bands[p]
         own = gr.cells
@@ -598,6 +715,20 @@ def _merge_centred_bands(rows: list[GridRow]) -> list[GridRow]:
                 merged[slot] = merged[slot] + text if slot in merged else text
         out.append(GridRow(gr.line, dict(sorted(merged.items()))))
     return out
+
+
+def _names_right(rows: list[GridRow], catalog: Catalog) -> int:
+    """How many lines carry a subject code and, in another cell, that subject's name."""
+    n = 0
+    for gr in rows:
+        texts = [t.replace(" ", "") for t in gr.cells.values()]
+        for t in texts:
+            if is_code(t):
+                subj = catalog.subject(t)
+                if subj is not None and any(x != t and subj.accepts(x) for x in texts):
+                    n += 1
+                break
+    return n
 
 
 def _code_level_beside(hcols: list[HeaderColumn], slots: list[Slot]) -> None:
