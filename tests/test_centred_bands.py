@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pdftotext_page import at as _at
+from pdftotext_page import parse_table
+from pdftotext_page import right as _amount
+
 from yusuan.check import check
 from yusuan.parse import parse_text
-
-
-def _at(*cells: tuple[int, str]) -> str:
-    line = ""
-    for col, text in cells:
-        line += " " * max(col - len(line), 1 if line else 0) + text
-    return line
-
-
-def _amount(col: int, text: str) -> tuple[int, str]:
-    return col - len(text), text  # right-aligned to end at ``col``
-
 
 PAGE = "\n".join([
     _at((30, "财政拨款上年结转资金支出表")),
@@ -51,9 +43,7 @@ PAGE = "\n".join([
 
 
 def _table(text: str = PAGE):
-    doc, issues = parse_text(text)
-    (table,) = [t for t in doc.tables if t.id == "carryover_expenditure"]
-    return doc, issues, table
+    return parse_table(text, "carryover_expenditure")
 
 
 def test_each_row_takes_the_lines_of_its_band():

@@ -7,27 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pdftotext_page import at as _at
+from pdftotext_page import parse_table
+from pdftotext_page import right as _right
+
 from yusuan.check import check
-from yusuan.parse import parse_text
-
-
-def _width(text: str) -> int:
-    return len(text)  # pdftotext -layout: one character, one column, CJK or not
-
-
-def _at(*cells: tuple[int, str]) -> str:
-    """One text line with each cell starting at its character column."""
-    line = ""
-    for col, text in cells:
-        pad = col - _width(line)
-        assert pad >= 1 or not line, (col, text)
-        line += " " * max(pad, 0) + text
-    return line
-
-
-def _right(col: int, text: str) -> tuple[int, str]:
-    """A cell right-aligned to end at character column ``col``."""
-    return col - _width(text), text
 
 
 def _row(code: tuple[str, str, str], unit: tuple[int, str] | None, item: str, catalogue: str, spec: str,
@@ -71,9 +55,7 @@ PAGE = "\n".join([
 
 
 def _table(text: str = PAGE):
-    doc, issues = parse_text(text)
-    (table,) = [t for t in doc.tables if t.id == "government_procurement"]
-    return doc, issues, table
+    return parse_table(text, "government_procurement")
 
 
 def test_codes_units_and_text_columns_are_read_where_printed():
