@@ -1,7 +1,8 @@
 """A table laid out once, as every format prints it: header cells with spans, 栏次, rows.
 
 The official layout: 序号 first; coded tables print 科目编码 and 科目名称 under their
-classification (功能分类科目 / 经济分类科目); two-sided tables (收入 | 支出) print each side's
+classification (功能分类科目 / 经济分类科目), tables of projects and purchases their 项目名称 /
+采购项目 beside the codes; two-sided tables (收入 | 支出) print each side's
 项目 beside its amounts on one line; header groups (本年收入, 资金性质 …) span their
 columns; a leaf with fewer header levels than the deepest spans the rows below it.  Key
 column headers are the words ``catalog/columns.yaml`` knows, and the title is one its
