@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from ..catalog import Catalog, TableSpec, clean_header, squash
 from ..model import Cell, Column, Location, Row, Table
@@ -543,12 +544,14 @@ def _merge_centred_bands(rows: list[GridRow], catalog: Catalog | None = None) ->
     when it has fewer lines below it than above it; and each band is read as one line:
     every column's pieces joined top to bottom.
 
-    Where no cell shows it (three-line labels with their middle line on the row's line,
-    2024 上海普陀 决算), or where it misleads (labels set a line above their amounts, 2024
-    普陀 规划和自然资源局), the subject catalogue decides: of the readings — lines to the
-    nearer row, every line to the row above, every line to the row below — the one under
-    which more coded rows carry their subject's name is taken, if it is the only best and
-    better than the lines left apart."""
+    The subject catalogue has the last word where it can: each gap between two rows is
+    split where the most coded rows then carry their subject's name (``_owner_by_names``;
+    ties go to the nearer-row split).  That reads pages where no cell shows the layout
+    (three-line labels with their middle line on the row's line, 2024 上海普陀 决算) and
+    pages where it misleads (labels set a line above their amounts, 2024 普陀
+    规划和自然资源局); on a page where no cell shows it, only the rows whose band gives
+    them their name are read as bands, the other lines are left to the rules for labels
+    wrapped downwards."""
     if len(rows) < 3:
         return rows
     anchor = [_is_anchor(gr) for gr in rows]
@@ -563,7 +566,7 @@ def _merge_centred_bands(rows: list[GridRow], catalog: Catalog | None = None) ->
                 centred += 1
     # (no two lines between any two rows: labels set a line off their rows, not cells
     # centred on them — too little to tell the bands by)
-    shown = centred >= 2 and not all(j - i <= 2 for i, j in zip(idx, idx[1:]))
+    shown = centred >= 2 and not all(j - i <= 2 for i, j in pairwise(idx))
     nearest = _nearest_owner(rows, idx)
     if catalog is None:
         return _read_bands(rows, idx, nearest) if shown else rows
@@ -572,7 +575,7 @@ def _merge_centred_bands(rows: list[GridRow], catalog: Catalog | None = None) ->
         return _read_bands(rows, idx, owner)
     # no cell shows the layout: only the rows whose band the catalogue confirms are read
     # as bands, the other lines are left to the rules for labels wrapped downwards
-    return _read_bands(rows, idx, {p: i for p, i in owner.items() if i in named}, keep_apart=True)
+    return _read_bands(rows, idx, {p: i for p, i in owner.items() if i in named})
 
 
 _BAND = 6  # lines: the most a row's band reaches above or below its line
@@ -592,7 +595,7 @@ def _owner_by_names(
         lo, hi = gaps[k]
         return sum(1 for p in range(lo, hi) if nearest.get(p) == bounds[k])  # lines to the row above
 
-    def score(k: int, x_above: int, x_below: int) -> tuple[int, int]:
+    def score(k: int, x_above: int, x_below: int) -> tuple[int, bool]:
         # row k (idx[k]) with the last (size - x_above) lines of gap k and the first
         # x_below lines of gap k + 1
         lo, hi = gaps[k]
@@ -602,7 +605,7 @@ def _owner_by_names(
             for slot, text in x.cells.items():
                 merged[slot] = merged[slot] + text if slot in merged else text
         got = _names_right([GridRow(rows[idx[k]].line, merged)], catalog)
-        return got, got and not _names_right([rows[idx[k]]], catalog)
+        return got, bool(got) and not _names_right([rows[idx[k]]], catalog)
 
     # a row's band reaches at most _BAND lines above and below it: gap k is split at x
     # (its first x lines to the row above) within these bounds
@@ -656,7 +659,7 @@ def _nearest_owner(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
     row above if that row has fewer lines below it than above it, else the row below."""
     owner: dict[int, int] = {p: idx[0] for p in range(idx[0])}
     above = {idx[0]: idx[0]}
-    for i, j in zip(idx, idx[1:]):
+    for i, j in pairwise(idx):
         below = 0
         for p in range(i + 1, j):
             da, db = p - i, j - p
@@ -672,26 +675,9 @@ def _nearest_owner(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
     return owner
 
 
-def _owner_above(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
-    """Each line to the row above it (cells set at the top, wrapped downwards)."""
-    owner: dict[int, int] = {}
-    for i, j in zip(idx, [*idx[1:], len(rows)]):
-        owner.update({p: i for p in range(i + 1, j)})
-    return owner
-
-
-def _owner_below(rows: list[GridRow], idx: list[int]) -> dict[int, int]:
-    """Each line to the row below it (cells set at the bottom, or labels a line higher
-    than their amounts)."""
-    owner: dict[int, int] = {}
-    for i, j in zip([-1, *idx], idx):
-        owner.update({p: j for p in range(i + 1, j)})
-    return owner
-
-
-def _read_bands(rows: list[GridRow], idx: list[int], owner: dict[int, int], keep_apart: bool = False) -> list[GridRow]:
-    """Each row's band (its line and the lines ``owner`` gives it) read as one line (with
-    ``keep_apart``, lines no row owns stay lines of their own where they stand)."""
+def _read_bands(rows: list[GridRow], idx: list[int], owner: dict[int, int]) -> list[GridRow]:
+    """Each row's band (its line and the lines ``owner`` gives it) read as one line; lines no
+    row owns stay lines of their own where they stand."""
     bands: dict[int, list[GridRow]] = {i: [] for i in idx}
     for p, gr in enumerate(rows):
         if p in bands:
