@@ -154,25 +154,25 @@ def test_a_catalogue_entry_drawn_out_of_its_column_goes_back():
     # a page whose header stands on another character grid than its rows (2026 西安 司法局,
     # last page of the table) draws the 采购目录 entry into the label and a 全额 line's
     # quantity into the 采购目录 column; what the cells hold puts them back
-    from yusuan.parse.tables import _catalogue_in_place, _RowBuf
+    from yusuan.parse.tables import _catalogue_in_place, _catalogue_slots, _RowBuf
 
     _, _, table = _table()
     col = {c.role: c for c in table.columns}
-    col_of = {5: col["catalogue"], 7: col["quantity"], 9: col["amount"]}
+    slots = _catalogue_slots({5: col["catalogue"], 7: col["quantity"], 9: col["amount"]})
     item = _RowBuf(line=None)
     item.label, item.values = "警用服装购置 A05030301制服", {7: "1", 9: "557,200.00"}
-    _catalogue_in_place(item, col_of)
+    _catalogue_in_place(item, *slots)
     assert (item.label, item.values[5]) == ("警用服装购置", "A05030301制服")
     group = _RowBuf(line=None)
     group.label, group.values = "全额", {5: "1", 9: "557,200.00"}
-    _catalogue_in_place(group, col_of)
+    _catalogue_in_place(group, *slots)
     assert group.values == {7: "1", 9: "557,200.00"}
     # an entry in its own column, and a label that merely ends in letters, stay where they are
     kept = _RowBuf(line=None)
     kept.label, kept.values = "办公设备购置", {5: "A02061804空调机", 7: "3"}
-    _catalogue_in_place(kept, col_of)
+    _catalogue_in_place(kept, *slots)
     assert (kept.label, kept.values) == ("办公设备购置", {5: "A02061804空调机", 7: "3"})
     plain = _RowBuf(line=None)
     plain.label = "购置 A4纸"
-    _catalogue_in_place(plain, col_of)
+    _catalogue_in_place(plain, *slots)
     assert plain.label == "购置 A4纸" and not plain.values

@@ -41,6 +41,7 @@ class TableSpec:
     titles: tuple[re.Pattern, ...]
     recommended: bool = False
     sides: str = "false"  # true | auto | false
+    row_name: str | None = None  # header of the row names when rows are projects or purchases
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class Catalog:
                 numeric=bool(t.get("numeric", True)),
                 titles=tuple(re.compile(p) for p in t["titles"]),
                 sides=str(t.get("sides", False)).lower(),
+                row_name=t.get("row_name"),
             )
             for t in tables["tables"]
         )

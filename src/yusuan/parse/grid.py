@@ -135,7 +135,7 @@ def geometric_slots(data: list[Line], header: list[Line], numbers: list[Word] | 
         if nxt is not None:
             x1 = min(x1, nxt - 1)
         text_slots.append(Slot(x0, max(x1, x0 + 1), text=len(grp), digits=all(w.text.isdigit() for w in grp)))
-    slots = _drop_strays(slots, text_slots, header, len(data), data)
+    slots = _drop_strays(slots, text_slots, header, data)
     return _empty_columns(slots, header, numbers)
 
 
@@ -149,13 +149,11 @@ def _share_a_line(a: list[Word], b: list[Word], data: list[Line]) -> bool:
     return False
 
 
-def _drop_strays(
-    values: list[Slot], texts: list[Slot], header: list[Line], nlines: int, data: list[Line] | None = None
-) -> list[Slot]:
+def _drop_strays(values: list[Slot], texts: list[Slot], header: list[Line], data: list[Line]) -> list[Slot]:
     """Columns made by one or two stray words: an amount that drifted inside a wider value
     column, a wrapped label fragment among the amounts, text standing inside a value
     column (不涉及).  Their words are assigned to the real columns instead."""
-    stray = max(2, nlines // 25)
+    stray = max(2, len(data) // 25)
     kept_values = []
     for s in values:
         # a few amounts that drifted into (or across) a busier value column's span
@@ -184,7 +182,7 @@ def _drop_strays(
             and prev.text > s.text
             and not any(prev.x0 < v.x0 < s.x0 for v in kept_values)
             and not _own_header(s, prev, hwords)
-            and not (s.digits and prev.digits and data and _codes_beside(s, prev, data))
+            and not (s.digits and prev.digits and _codes_beside(s, prev, data))
         ):
             # a centred label (收入总计, 合计) in a label column: not a column of its own
             prev.x1 = max(prev.x1, s.x1)

@@ -31,6 +31,7 @@ from .grid import (
     geometric_slots,
     header_cells_geometric,
     header_cells_grid,
+    is_value,
     resolve_columns,
 )
 from .layout import Line, RawDocument, Word
@@ -449,12 +450,13 @@ def _segment_grid(
     same_header: bool = False,
 ):
     if any(len(ln.words) > MAX_WORDS_PER_LINE for ln in seg.body + seg.header):
-        return [], [], [], {}
+        return [], [], [], {}, False
     header = [h for h in seg.header if not is_column_numbers(h)]
+    kept = False  # the page before's columns, unmoved
     if raw.grid:
         nslots = 1 + int(max((w.x0 for ln in header + seg.body for w in ln.words), default=0))
         if nslots > MAX_COLUMNS:
-            return [], [], [], {}
+            return [], [], [], {}, False
         slots = [Slot(float(i), float(i) + 0.99) for i in range(nslots)]
         cells = header_cells_grid(header, nslots)
         hcols = resolve_columns(cells, slots, catalog, geometric=False)
@@ -469,6 +471,7 @@ def _segment_grid(
             # a page of a few rows under the header repeated in place: the page before's
             # columns, unmoved (too few rows to lay out columns of their own)
             slots = [Slot(s.x0, s.x1, s.numeric, s.text, s.digits, s.coded) for s in slots_hint]
+            kept = True
         elif slots_hint is not None and not header and (len(seg.body) <= _SHORT_PAGE or _fits(slots_hint, seg.body)):
             # too few rows to lay out on their own, or every amount standing right under
             # the previous page's value columns (a PDF page keeps its columns in place)
@@ -479,9 +482,9 @@ def _segment_grid(
             )
             slots = geometric_slots(seg.body, header, numbers)
         if len(slots) > MAX_COLUMNS:
-            return [], [], [], {}
+            return [], [], [], {}, False
         if not slots:
-            return [], [], [], {}
+            return [], [], [], {}, False
         cells = header_cells_geometric(header, slots)
         hcols = resolve_columns(cells, slots, catalog, geometric=True)
         _code_level_beside(hcols, slots)
@@ -507,14 +510,26 @@ def _segment_grid(
         rows = [GridRow(ln, cells) for ln, cells in zip(seg.body, assign_lines(seg.body, slots))]
         if one_sided:  # (a two-sided table's sides wrap at heights of their own)
             rows = _merge_centred_bands(rows, catalog)
-    return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid)
+    return slots, hcols, rows, _column_numbers(seg.header, slots, raw.grid), kept
 
 
 def _is_anchor(gr: GridRow) -> bool:
     """A line with an amount or a code on it: where a row's single-line cells stand."""
-    from .grid import is_value
+    return any(_anchors(t) for t in gr.cells.values())
 
-    return any(is_value(t) or t.replace(" ", "").isdigit() for t in gr.cells.values())
+
+def _anchors(text: str) -> bool:
+    """An amount or a code: a cell that stands on its row's line."""
+    return is_value(text) or text.replace(" ", "").isdigit()
+
+
+def _joined(band: list[GridRow]) -> dict[int, str]:
+    """The cells of a band of lines, every column's pieces joined top to bottom."""
+    merged: dict[int, str] = {}
+    for x in band:
+        for slot, text in x.cells.items():
+            merged[slot] = merged[slot] + text if slot in merged else text
+    return merged
 
 
 _CODE_FIRST_RE = re.compile(r"\d{3}(?:\d{2}){0,2}(?:[-－—\s]|$)")
@@ -600,11 +615,7 @@ def _owner_by_names(
         # x_below lines of gap k + 1
         lo, hi = gaps[k]
         band = rows[lo + x_above : hi] + [rows[idx[k]]] + rows[gaps[k + 1][0] : gaps[k + 1][0] + x_below]
-        merged: dict[int, str] = {}
-        for x in band:
-            for slot, text in x.cells.items():
-                merged[slot] = merged[slot] + text if slot in merged else text
-        got = _names_right([GridRow(rows[idx[k]].line, merged)], catalog)
+        got = _names_right([GridRow(rows[idx[k]].line, _joined(band))], catalog)
         return got, bool(got) and not _names_right([rows[idx[k]]], catalog)
 
     # a row's band reaches at most _BAND lines above and below it: gap k is split at x
@@ -692,14 +703,10 @@ def _read_bands(rows: list[GridRow], idx: list[int], owner: dict[int, int]) -> l
             continue
         band = bands[p]
         own = gr.cells
-        if any(s in own and _is_anchor(GridRow(x.line, {s: own[s]})) for x in band if x is not gr for s in x.cells):
+        if any(s in own and _anchors(own[s]) for x in band if x is not gr for s in x.cells):
             out.extend(band)  # text over or under an amount: not one cell's pieces
             continue
-        merged: dict[int, str] = {}
-        for x in band:
-            for slot, text in x.cells.items():
-                merged[slot] = merged[slot] + text if slot in merged else text
-        out.append(GridRow(gr.line, dict(sorted(merged.items()))))
+        out.append(GridRow(gr.line, dict(sorted(_joined(band).items()))))
     return out
 
 
@@ -803,14 +810,11 @@ def _read_segments(
         # the header repeated word for word and place for place (within half a character):
         # a page set out like the one before it
         header_text = [(w.text, round(w.x0 * 2), round(w.x1 * 2)) for h in seg.header for w in h.words]
-        slots, hcols, rows, numbers = _segment_grid(
+        slots, hcols, rows, numbers, kept = _segment_grid(
             seg, prev_slots, raw, catalog, spec.sides == "false", bool(header_text) and header_text == prev_header
         )
-        same = bool(header_text) and header_text == prev_header and len(seg.body) <= _SHORT_BODY
         prev_header = header_text
         reused = prev_slots is not None and not raw.grid and not seg.header and _fits(prev_slots, seg.body)
-        # a page under the same header laid out with the page before's columns: those columns
-        same_slots = same and prev_slots is not None and not raw.grid and _fits(prev_slots, seg.body, flush_left=True)
         if not hcols and not rows:
             continue
         prev_slots = slots
@@ -818,8 +822,8 @@ def _read_segments(
             g_hcols, g_rows, g_numbers, g_slots = list(hcols), list(rows), dict(numbers), list(slots)
             prev_hcols, prev_mapping = hcols, {j: j for j in range(len(hcols))}
             continue
-        if same_slots and len(slots) == len(prev_hcols):
-            mapping = dict(prev_mapping)
+        if kept and len(slots) == len(prev_hcols):
+            mapping = dict(prev_mapping)  # the page before's columns: its mapping
         elif raw.grid or any(h.leaf for h in hcols):
             mapping = _match_columns(g_hcols, hcols, catalog)
         elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
@@ -915,7 +919,7 @@ def _fits(slots: list[Slot], body: list[Line], flush_left: bool = False) -> bool
     ends (within pdftotext's drift), every other word stands inside one of its columns
     (not run on into the next), and the page has at least two value columns' worth of
     amounts: the page continues those columns unmoved."""
-    from .grid import _JITTER, is_value
+    from .grid import _JITTER
 
     rights = [s.x1 for s in slots if s.numeric]
     # (with ``flush_left``, a page under the same header as the page before: a number flush
@@ -955,8 +959,6 @@ _SHIFT_MISS = 4.0  # character cells: the most one word may cost a shift of the 
 def _shifted(slots: list[Slot], body: list[Line]) -> list[Slot]:
     """The previous page's columns moved by the shift that best fits this page's amounts
     (pdftotext moves a page's columns as a whole)."""
-    from .grid import is_value
-
     edges = [w.x1 for ln in body for w in ln.words if is_value(w.text)]
     rights = [s.x1 for s in slots if s.numeric]
     if not edges or not rights:
@@ -1670,6 +1672,7 @@ def _build_rows(
     for i, j in (absorbed | _quantities_under_text_header(hcols, kinds, roles, grid_rows)).items():
         col_of[hcols[i].slot] = col_of[hcols[j].slot]
     text_slots = frozenset(slot for slot, col in col_of.items() if col.kind == "text")
+    catalogue = _catalogue_slots(col_of)
     side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
     if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
         grid_rows = [_block_total_line(gr, kinds, sides) for gr in grid_rows]
@@ -1683,6 +1686,7 @@ def _build_rows(
         slots = sorted({*shared, *(i for i, s in enumerate(sides) if s == side)})
         bufs = _collect_rows(slots, kinds, hcols, grid_rows, catalog, wrap=not grid, text_slots=text_slots)
         for b in bufs:
+            _catalogue_in_place(b, *catalogue)
             row = _finish_row(b, side, col_of, spec, issues, unit_code)
             if row is not None:
                 all_rows.append(row)
@@ -2207,7 +2211,18 @@ def _take_secondary(b: _RowBuf, code: str, kind: str, header: str) -> None:
 _CATALOGUE_TAIL_RE = re.compile(r"\s([ABC]\d{8}\S*)$")
 
 
-def _catalogue_in_place(b: _RowBuf, col_of: dict[int, Column]) -> None:
+def _catalogue_slots(col_of: dict[int, Column]) -> tuple[int | None, int | None]:
+    """The slots of a table's 采购目录 and 数量 columns (None where it has none)."""
+    cat = qty = None
+    for slot, col in col_of.items():
+        if col.role == "catalogue":
+            cat = slot
+        elif col.role == "quantity":
+            qty = slot
+    return cat, qty
+
+
+def _catalogue_in_place(b: _RowBuf, cat: int | None, qty: int | None) -> None:
     """A 政府采购表 page whose header is set on another character grid than its rows (the
     last page of 2026 西安 司法局's table: 采购目录 printed 16 characters right of its
     entries, 数量 over the economic codes) draws the rows' cells into the wrong columns.
@@ -2215,12 +2230,6 @@ def _catalogue_in_place(b: _RowBuf, col_of: dict[int, Column]) -> None:
     the label, with the row's 采购目录 empty, is that column's; a bare count in the
     采购目录 column, with the row's 数量 empty, is the 数量 (a catalogue entry is never
     a number)."""
-    cat = qty = None
-    for slot, col in col_of.items():
-        if col.role == "catalogue":
-            cat = slot
-        elif col.role == "quantity":
-            qty = slot
     if cat is None:
         return
     if cat not in b.values:
@@ -2241,9 +2250,8 @@ def _finish_row(
     unit_code: str | None = None,
 ) -> Row | None:
     """The row of buffer ``b``, every cell located (page, table, 序号, column, subject code)."""
-    _catalogue_in_place(b, col_of)
     if b.code_parts:
-        parts = [b.code_parts.get(k, "") for k in ("code_class", "code_section", "code_item")]
+        parts = [b.code_parts.get(k, "") for k in _CODE_PART_KINDS]
         code = join_code(parts)
         if code is None and any(len(p) == 1 and p.isdigit() for p in parts[1:]):
             # a 款/项 printed without its leading zero (``301  2`` for 30102: a spreadsheet

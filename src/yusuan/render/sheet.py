@@ -81,10 +81,6 @@ def meta_lines(doc: Disclosure, t: Table) -> list[str]:
     return out
 
 
-#: the label header of tables whose rows are projects or purchases, not subjects
-_ROW_NAMES = {"carryover_expenditure": "项目名称", "project_expenditure": "项目名称", "government_procurement": "采购项目"}
-
-
 def _specs(t: Table) -> list[Spec]:
     sides = list(dict.fromkeys(c.side for c in t.columns)) or [None]
     for r in t.rows:
@@ -116,7 +112,8 @@ def _specs(t: Table) -> list[Spec]:
                 name = {"gov_economic": "政府经济分类科目编码", "economic": "经济分类科目编码"}.get(k, "编码")
                 specs.append(Spec("code2", (*group, *sub, name), side=side, code_field=k))
             # a table of projects or purchases names its rows by project, not by subject
-            named = _ROW_NAMES.get(t.id)
+            known = get_catalog().table_by_id.get(t.id)
+            named = known.row_name if known else None
             specs.append(Spec("label", (*group, named) if named else (*group, *sub, "科目名称"), side=side))
         else:
             specs.append(Spec("label", (*group, "项目"), side=side))
