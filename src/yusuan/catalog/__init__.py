@@ -42,6 +42,8 @@ class TableSpec:
     recommended: bool = False
     sides: str = "false"  # true | auto | false
     row_name: str | None = None  # header of the row names when rows are projects or purchases
+    items: bool = False  # rows are the items of a list (no subject codes): 合计 = Σ items
+    generic: bool = False  # a table the catalogue does not know (``generic_title``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ _TITLE_END_RE = re.compile(
 _SENTENCE_RE = re.compile(r"[，。；！？]|详见|见下表|如下")
 _BARE_WITHIN = re.compile(r"其中[:：]?")  # a group header saying only “of which”
 _TITLE_CACHE_SIZE = 1 << 16
+#: the id of a table the catalogue does not know, kept under its printed title
+GENERIC_TABLE_ID = "other"
+#: a table title: a noun phrase ending 表, maybe a bracketed qualifier (按功能分类 …)
+_GENERIC_TITLE_RE = re.compile(r"[^，。；：:、！？\d\s（(][^，。；：:！？]{1,34}表(?:[（(][^（）()]{1,20}[)）])?")
+#: headings that end 表 but name a part of the document, not one table
+_NOT_A_TITLE_RE = re.compile(r"\d\s*表$|报表|^第.{1,3}部分|^(?:部门|单位)?(?:综合)?(?:预算|决算)(?:公开)?表$|公开表$|目录|^\d|^[（(]")
 
 
 class Catalog:
@@ -89,6 +97,7 @@ class Catalog:
                 titles=tuple(re.compile(p) for p in t["titles"]),
                 sides=str(t.get("sides", False)).lower(),
                 row_name=t.get("row_name"),
+                items=bool(t.get("items", False)),
             )
             for t in tables["tables"]
         )
@@ -181,6 +190,22 @@ class Catalog:
                     return None
                 return spec
         return None
+
+    def generic_title(self, text: str) -> TableSpec | None:
+        """A spec for a table the catalogue does not know, when ``text`` reads as a table's
+        title (a short noun phrase ending 表, maybe with a bracketed qualifier): the table is
+        then kept as a generic table (``GENERIC_TABLE_ID``) under that title rather than
+        dropped.  Part headings (``第二部分 部门预算报表``, ``五、单位预算表``), bare table
+        numbers (``公开 02 表``, ``部门预算02表``) and lines in brackets are not titles.  Whether a table follows
+        is the parser's question (``parse.tables.find_regions``)."""
+        t = squash(text)
+        if not t or len(t) > 50 or "表" not in t:
+            return None
+        t = _TITLE_PREFIX_RE.sub("", t)
+        t = _YEAR_RE.sub("", t)
+        if not _GENERIC_TITLE_RE.fullmatch(t) or _NOT_A_TITLE_RE.search(t):
+            return None
+        return TableSpec(id=GENERIC_TABLE_ID, name=t, phase="", required=False, numeric=True, titles=(), generic=True)
 
     # -- columns --------------------------------------------------------------------
     def key_kind(self, header: str) -> str | None:
@@ -288,4 +313,4 @@ def get() -> Catalog:
     return Catalog()
 
 
-__all__ = ["Catalog", "Subject", "TableSpec", "clean_header", "get", "squash"]
+__all__ = ["GENERIC_TABLE_ID", "Catalog", "Subject", "TableSpec", "clean_header", "get", "squash"]

@@ -20,7 +20,7 @@ from .rules.arithmetic import check_named_items, check_row_identities
 from .rules.balance import check_two_sided
 from .rules.completeness import check_required_tables
 from .rules.cross_table import check_cross_tables
-from .rules.hierarchy import check_hierarchy
+from .rules.hierarchy import check_hierarchy, check_item_lists
 from .rules.narrative import check_narrative_amounts, check_narrative_changes
 from .rules.performance import check_indicator_units
 from .rules.subjects import check_subject_codes
@@ -33,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     check_row_identities,
     check_named_items,
     check_hierarchy,
+    check_item_lists,
     check_two_sided,
     check_cross_tables,
     check_narrative_amounts,

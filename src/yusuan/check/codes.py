@@ -47,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     Rule("item-sum-mismatch", "error", "row", "项目合计不等于各项之和", "“三公”经费合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费；公务用车购置及运行费 = 购置费 + 运行维护费；资产总额 = 各类资产之和。"),
     # -- columns and hierarchy
     Rule("column-total-mismatch", "error", "column", "合计行不等于各类之和", "合计行 = 各“类”（或最高层级）行之和。"),
+    Rule("list-total-mismatch", "error", "column", "合计行不等于各项之和", "列表式的表（政府购买服务表等，各行无科目编码）：合计行 = 各行之和。"),
     Rule("hierarchy-sum-mismatch", "error", "column", "上级科目不等于下级科目之和", "类 = Σ款，款 = Σ项；301 = Σ301xx。"),
     # -- two-sided balance
     Rule("side-total-mismatch", "error", "balance", "本年合计不等于各行之和", "本年收入合计 = Σ收入各项；本年支出合计 = Σ支出功能分类各类；收入总计 = 本年收入合计 + 上年结转结余；支出总计 = 本年支出合计 + 年终结转结余。"),

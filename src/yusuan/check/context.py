@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..catalog import Catalog
+from ..catalog import GENERIC_TABLE_ID, Catalog
 from ..catalog import get as get_catalog
 from ..model import Cell, Disclosure, Location, Row, Table
 from ..model.finding import Finding
@@ -66,7 +66,11 @@ class Context:
         if step is None:
             from .tolerance import table_step
 
-            same = [t for t in self.doc.tables if t.amount_unit == table.amount_unit and t.numeric] or [table]
+            # (a generic table — a title the catalogue does not know — may print scores or
+            # rates to other decimals than the money of the standard tables)
+            same = [
+                t for t in self.doc.tables if t.amount_unit == table.amount_unit and t.numeric and t.id != GENERIC_TABLE_ID
+            ] or [table]
             step = self._steps[unit] = min(table_step(t) for t in same)
         return step
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..catalog import Catalog, squash
+from ..catalog import GENERIC_TABLE_ID, Catalog, squash
 from ..catalog import get as get_catalog
 from ..model import Disclosure, Location, Organisation, Table, Unit
 from ..model.finding import Finding
@@ -149,6 +149,7 @@ def _merge_continued(tables: list[Table]) -> list[Table]:
         if (
             prev is not None
             and prev.id == t.id
+            and (prev.title == t.title or t.id != GENERIC_TABLE_ID)  # generic tables: by their title
             and prev.unit_code == t.unit_code
             and [c.header for c in prev.columns] == [c.header for c in t.columns]
             and prev.rows

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -44,7 +44,7 @@ _SECTION_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一�
 _CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,3})\s*[-—－]\s*(\S.*)$")
 _CODE_SPACE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\D\S*)$")
 _SEQ_RE = re.compile(r"^\d{1,4}$")
-_DOC_TITLE_RE = re.compile(r"(?:情况说明|信息公开|公开说明|编制说明|目\s*录)$")
+_DOC_TITLE_RE = re.compile(r"(?:情况说明|信息公开|公开说明|编制说明|^目\s*录)$")
 _EMPTY_NOTE_RE = re.compile(r"空表|无.{0,20}(?:预算|收支|支出|数据|经费)|不涉及|本表无数据|故本表")
 
 
@@ -76,8 +76,12 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
     titles: list[tuple[int, TableSpec]] = []
     two_line: set[int] = set()
     lines = raw.lines
+    on_page: dict[int, int] = {}  # page -> lines with words seen on it so far
     for i, ln in enumerate(lines):
-        if ln.is_blank or len(ln.words) > 4 or i - 1 in two_line:
+        if ln.is_blank:
+            continue
+        nth = on_page[ln.page] = on_page.get(ln.page, 0) + 1
+        if len(ln.words) > 4 or i - 1 in two_line:
             continue
         spec = catalog.match_title(" ".join(w.text for w in ln.words))
         if spec is None and len(ln.words) > 1:
@@ -91,9 +95,17 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
                 two_line.add(i)
             else:
                 spec = None
+        if spec is None and not (nth <= 3 and titles and lines[titles[-1][0]].page == ln.page):
+            # a title the catalogue does not know over a header and rows: a generic table
+            # under its printed title, not lines lost to the narrative.  Atop its page any
+            # header will do; further down (a second table on the page, or a row label that
+            # ends 表) the header must name a column the catalogue knows
+            spec = catalog.generic_title(" ".join(w.text for w in ln.words))
+            if spec is not None and not _table_follows(lines, i + 1, catalog, known_header=nth > 3):
+                spec = None
         if spec is not None:
             prev = raw.lines[titles[-1][0]] if titles else None
-            if prev is not None and titles[-1][1] is spec and prev.joined == ln.joined and prev.page < ln.page:
+            if prev is not None and titles[-1][1] == spec and prev.joined == ln.joined and prev.page < ln.page:
                 continue  # the title printed again on a continuation page: the same table goes on
             titles.append((i, spec))
     regions: list[Region] = []
@@ -102,6 +114,34 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
         more = (raw.lines[i + 1],) if i in two_line else ()
         regions.append(Region(spec=spec, title=raw.lines[i], lines=raw.lines[i + 1 + len(more) : end], title_more=more))
     return regions
+
+
+def _table_follows(lines: list[Line], start: int, catalog: Catalog, known_header: bool = False) -> bool:
+    """A header and at least two rows follow (before another title) within 16 lines; with
+    ``known_header``, a header naming at least one column the catalogue knows."""
+    header = data = 0
+    known = not known_header
+    seen = 0
+    for ln in lines[start:]:
+        if ln.is_blank:
+            continue
+        seen += 1
+        if seen > 16 or (len(ln.words) <= 4 and catalog.match_title(" ".join(w.text for w in ln.words))):
+            break
+        if catalog.is_furniture(ln.joined) or unit_from_text(ln.joined) and len(ln.words) == 1:
+            continue
+        if _is_data_line(ln, catalog):
+            if not header or not known:
+                return False
+            data += 1
+            if data >= 2:
+                return True
+        elif not data:
+            if is_prose(ln):
+                return False
+            header += 1
+            known = known or any(squash(w.text) in catalog.header_words or catalog.known_header(w.text) for w in ln.words)
+    return False
 
 
 def _title_goes_on(ln: Line, nxt: Line) -> bool:
@@ -273,14 +313,17 @@ def build_table(
         ul = _unit_line(ln)
         if (
             ul
-            and spec.id == "government_procurement"
-            and state == "body"
-            and seg.body
-            and ln.words[0].x0 > min(b.words[0].x0 for b in seg.body[-5:]) + 2
+            and spec.row_name is not None
+            and state in ("body", "continued")
+            and (recent := seg.body[-5:] or (segments[-2].body[-5:] if len(segments) > 1 else []))
+            and ln.words[0].x0 > min(b.words[0].x0 for b in recent) + 2
         ):
-            # a unit code and the tail of a wrapped name inside a 政府采购表's rows, standing
-            # in the 单位编码 column right of the 序号 the rows start with (``251014 场`` under
-            # ``西安市小王涧国有生态林``): part of the row above, not a unit's own table.  (The
+            # a unit code and the tail of a wrapped name inside the rows of a list of projects,
+            # purchases or services, standing in a column right of where the rows start
+            # (``251014 场`` under ``西安市小王涧国有生态林`` in a 政府采购表's 单位编码 column;
+            # ``0207-评审、评估和评价服`` over the rest of a 购买服务 row): part of a row,
+            # not a unit's own table (atop a continuation page too: the rows of the page
+            # before tell where rows start).  (The
             # tables of units — 收支总表 by unit — wrap the same way, but their per-unit reading
             # is what the narrative checks of 部门 documents lean on; not changed there yet.)
             ul = None
@@ -371,6 +414,10 @@ def build_table(
         columns, rows = _read_segments(spec, grp, raw, catalog, issues, grp[0].unit_code)
         if not columns and not rows and not notes:
             continue
+        if spec.generic and amount_unit is None:
+            # a table the catalogue does not know that prints no 单位：万元 of its own holds
+            # figures, not money we can name the unit of (分值 and 得分 of an evaluation)
+            columns = [replace(c, kind="quantity") if c.kind == "amount" else c for c in columns]
         pages = sorted({region.title.page if k == 0 else grp[0].body[0].page, *(ln.page for sg in grp for ln in sg.body)})
         table = Table(
             id=spec.id,
@@ -1642,6 +1689,14 @@ def _build_rows(
         if role and "." not in role and latest and _earlier_year_group(hc, latest):
             role = f"prior.{role}"  # under 2021年 beside 2022年: last year's figure
         roles[i] = role
+    if spec.generic:
+        # a table the catalogue does not know keeps every headed text column (会议名称 |
+        # 时间 | …): the first names the rows, the others are text columns of their own
+        labels = [i for i, k in enumerate(kinds) if k == "label"]
+        for i in labels[1:]:
+            if hcols[i].leaf:
+                kinds[i] = "value"
+                roles[i] = "text"
     filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
     roles.update(_year_block_roles(hcols, kinds, roles, catalog, filled))
     absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog)
@@ -1650,7 +1705,7 @@ def _build_rows(
             continue
         header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = roles[i]
-        base = role or header
+        base = header if role == "text" or not role else role
         if side:
             base = f"{side}.{base}"
         n = used.get(base, 0)

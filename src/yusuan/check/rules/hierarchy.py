@@ -2,7 +2,9 @@
 
 * 类 = Σ款 = Σ项 (功能分类 3/5/7 digits); 301 = Σ301xx (经济分类 3/5 digits); a level the
   table does not print is stood for by its sub-codes (301 = Σ30101 … + 3010201 + 3010202);
-* the 合计 row = Σ of the rows at the top of the tree present in the table.
+* the 合计 row = Σ of the rows at the top of the tree present in the table;
+* in a list of items without subject codes (a table whose spec says ``items``: 政府购买服务表),
+  the 合计 row = Σ the items.
 
 Rows repeating a code (北京's 支出总表 lists one row per 功能/经济 code pair) are added up
 per code first; a code's group lines (a 政府采购表's 全额 and unit lines over its purchases)
@@ -11,6 +13,7 @@ are left out.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Iterable
@@ -39,6 +42,45 @@ def check_hierarchy(doc, ctx: Context) -> Iterable[Finding]:
         readings = [_without_group_lines(coded, by_unit) for by_unit in (True, False)]
         readings = [rows for k, rows in enumerate(readings) if rows not in readings[:k]]
         yield from min((list(_check_rows(table, rows, ctx)) for rows in readings), key=len)
+
+
+def check_item_lists(doc, ctx: Context) -> Iterable[Finding]:
+    """合计行 = Σ items, in every amount column of a list of items (spec ``items``).
+
+    Only a flat list is checked: a list with a 小计 or 其中 line of its own, or with rows
+    carrying subject codes, is a tree the rule cannot read as one sum."""
+    for table in doc.tables:
+        spec = ctx.catalog.table_by_id.get(table.id)
+        if spec is None or not spec.items or not table.numeric:
+            continue
+        for side in sorted({r.side for r in table.rows}, key=lambda s: s or ""):
+            rows = [r for r in table.rows if r.side == side]
+            totals = [r for r in rows if is_total_row(r)]
+            items = [r for r in rows if not is_total_row(r)]
+            if len(totals) != 1 or len(items) < 2 or any(r.code or _SUBTOTAL_RE.match(r.label) for r in items):
+                continue
+            total = totals[0]
+            for key in _amount_columns(table, side):
+                tcell = total.cells.get(key)
+                vals = [c.value for r in items if (c := r.cells.get(key)) is not None and c.value is not None]
+                tval = tcell.value if tcell is not None else None
+                if tval is None and not any(vals):
+                    continue
+                tv = tval if tval is not None else Decimal(0)
+                if sum_ok(tv, vals, ctx.step(table)):
+                    continue
+                expected = sum(vals, Decimal(0))
+                col = table.column(key)
+                yield Finding(
+                    code="list-total-mismatch",
+                    message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，{len(items)} 项之和为 {fmt(expected)}",
+                    location=where(table, total, key),
+                    expected=expected,
+                    actual=tv,
+                )
+
+
+_SUBTOTAL_RE = re.compile(r"^\s*(?:小\s*计|其中)")
 
 
 def _check_rows(table: Table, coded: list[Row], ctx: Context) -> Iterable[Finding]:
