@@ -2296,6 +2296,10 @@ def _catalogue_in_place(b: _RowBuf, cat: int | None, qty: int | None) -> None:
         b.values[qty] = b.values.pop(cat)
 
 
+#: a count printed with its measure word: 80人, 10人次, 3天, 2辆
+_COUNTED_RE = re.compile(r"(\d+)\s*(?:人次|人|天|日|次|个|辆|台|套|件|项)")
+
+
 def _finish_row(
     b: _RowBuf,
     side: str | None,
@@ -2338,13 +2342,17 @@ def _finish_row(
                 try:
                     value = parse_amount(t.replace(" ", ""))
                 except ValueError:
-                    issues.append(
-                        Issue(
-                            "cell-not-a-number",
-                            f"{spec.name}：单元格“{t}”不是金额",
-                            Location(page=page, table=spec.id, row=b.seq, column=col.header, line=lineno),
+                    m = _COUNTED_RE.fullmatch(t) if col.kind == "quantity" else None
+                    if m:  # a count with its measure word (``80人``, ``10人次``, ``2辆``)
+                        value = parse_amount(m.group(1))
+                    else:
+                        issues.append(
+                            Issue(
+                                "cell-not-a-number",
+                                f"{spec.name}：单元格“{t}”不是金额",
+                                Location(page=page, table=spec.id, row=b.seq, column=col.header, line=lineno),
+                            )
                         )
-                    )
         where = Location(
             page=page, table=spec.id, row=b.seq, column=col.header, subject_code=b.code, line=lineno, unit_code=unit_code
         )
