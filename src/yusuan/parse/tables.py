@@ -875,6 +875,11 @@ def _read_segments(
             mapping = _match_columns(g_hcols, hcols, catalog)
         elif (len(seg.body) <= _SHORT_PAGE or reused) and len(slots) == len(prev_hcols):
             mapping = dict(prev_mapping) if prev_mapping else {j: j for j in range(len(slots))}
+        elif _same_sequence(g_slots, slots) and not any(s.numeric for s in g_slots[:-1]):
+            # a list of text columns closed by its amount (政府购买服务: 一级 | 二级 | 三级 |
+            # 金额) that pdftotext squeezed on this page: the columns follow one another as
+            # on the first page, text for text and amount for amount
+            mapping = {j: j for j in range(len(slots))}
         else:
             # pdftotext shifts or squeezes the page: take the alignment whose rows add up
             options = [_match_by_shift(g_slots, g_rows, slots), _match_by_position(g_slots, g_rows, slots)]
@@ -907,6 +912,11 @@ def _read_segments(
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
     return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues, unit_code)
+
+
+def _same_sequence(first: list[Slot], page: list[Slot]) -> bool:
+    """As many columns as the first page, each holding amounts where it holds them."""
+    return len(first) == len(page) and all(bool(a.numeric) == bool(b.numeric) for a, b in zip(first, page))
 
 
 _MONEY_RE = re.compile(r"\d[.,]\d")
@@ -1699,7 +1709,7 @@ def _build_rows(
                 roles[i] = "text"
     filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
     roles.update(_year_block_roles(hcols, kinds, roles, catalog, filled))
-    absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog)
+    absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog) | _unheaded_beside_empty(hcols, kinds, roles, grid_rows, catalog)
     for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
         if kind != "value" or i in absorbed:
             continue
@@ -1861,6 +1871,14 @@ def _collect_rows(
                     b.values[s] = text
         if unit_name is not None and not b.label and unit_name in b.extra_labels:
             b.label = b.extra_labels.pop(unit_name)
+        if not b.label and not b.code and not b.seq:
+            # a 合计 centred under a wider header than the labels' (采购类别 over ``A-货物``
+            # set flush left), maybe letter-spaced over two cells: the total's label stands
+            # in other columns' cells
+            spread = " ".join(t.strip() for _, t in sorted(b.extra_labels.items()))
+            if squash(spread) in _TOTAL_WORDS:
+                b.label = spread
+                b.extra_labels.clear()
         if b.label in ("合", "总") and not b.code:
             # 合计 printed letter-spaced (``合      计``) across the label column and the
             # next: its second character landed in that column's cell
@@ -2067,6 +2085,27 @@ def _absorbed_by_text_column(
         if not vals or any(j in gr.cells for gr in grid_rows if i in gr.cells):
             continue
         if all(len(v.strip()) <= 6 and not _MONEY_RE.search(v) for v in vals):
+            out[i] = j
+    return out
+
+
+def _unheaded_beside_empty(
+    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], grid_rows: list[GridRow], catalog: Catalog
+) -> dict[int, int]:
+    """A header-less column of numbers right beside a headed column of figures that holds
+    nothing: the numbers set flush left in their cell end short of the header centred over
+    it (人数 ``100`` under ``人数``, a character apart).  They are that column's.  (Never a
+    text column's: numbers beside an empty 说明 are amounts whose header was lost.)"""
+    out: dict[int, int] = {}
+    filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
+    for i in range(len(hcols) - 1):
+        j = i + 1
+        if kinds[i] != "value" or kinds[j] != "value" or hcols[i].leaf or not hcols[j].leaf or j in filled:
+            continue
+        if roles.get(j) in catalog.text_roles:
+            continue
+        vals = [gr.cells[i].strip() for gr in grid_rows if i in gr.cells and gr.cells[i].strip()]
+        if vals and all(is_amount(v) for v in vals):
             out[i] = j
     return out
 
