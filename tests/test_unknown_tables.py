@@ -186,3 +186,45 @@ def test_title_wordings_of_other_templates(title, table_id):
 @pytest.mark.parametrize("line", ["第二部分 2026年度部门预算报表", "五、单位预算表", "公开 02 表", "部门预算02表", "（具体部门预算公开报表）", "目录表"])
 def test_part_headings_and_table_numbers_are_no_generic_titles(line):
     assert get_catalog().generic_title(line) is None
+
+
+def test_a_list_continued_on_a_squeezed_page_keeps_its_columns():
+    # pdftotext sets the page after on a narrower grid and prints no header there: its
+    # columns follow the first page's one for one (text, text, text, amount)
+    first = [
+        at((20, "预算11表 财政拨款政府购买服务明细表")),
+        at((57, "金额单位：万元")),
+        at((21, "指导性目录")),
+        at((57, "预算金额")),
+        at((6, "一级"), (21, "二级"), (41, "三级")),
+        at((5, "合    计"), right(66, "60.000000")),
+        at((0, "01-公共服务"), (15, "0101-公共安全服务"), (40, "公共安全保障服务"), right(66, "10.000000")),
+        at((0, "01-公共服务"), (15, "0110-社会治理服务"), (40, "便民热线服务"), right(66, "20.000000")),
+    ]
+    squeezed = [
+        at((0, "02-政府履职辅助性服务"), (14, "0208-咨询服务"), (27, "咨询服务"), right(50, "10.000000")),
+        at((0, "02-政府履职辅助性服务"), (14, "0210-信息化服务"), (27, "数据处理服务"), right(50, "10.000000")),
+        at((0, "02-政府履职辅助性服务"), (14, "0211-后勤服务"), (27, "物业管理服务"), right(50, "5.000000")),
+        at((0, "02-政府履职辅助性服务"), (14, "0211-后勤服务"), (27, "餐饮服务"), right(50, "5.000000")),
+    ]
+    _, _, table = parse_table("\n".join(first) + "\n\f" + "\n".join(squeezed), "government_service_purchase")
+    assert [r.cells["service_level3"].text for r in table.rows[1:]] == ["公共安全保障服务", "便民热线服务", "咨询服务", "数据处理服务", "物业管理服务", "餐饮服务"]
+    assert [r.label for r in table.rows[3:]] == ["02-政府履职辅助性服务"] * 4
+    assert sum(r.value("amount") for r in table.rows[1:]) == table.rows[0].value("amount")
+
+
+def test_a_total_spread_over_other_columns_is_the_total_row():
+    # labels set flush left, the 合计 centred under the wider 采购类别 header and letter-spaced
+    # over two cells: the row is the total all the same
+    text = "\n".join(
+        [
+            at((30, "预算10表 政府采购预算明细表")),
+            at((60, "金额单位：万元")),
+            at((38, "采购类别"), (60, "金额")),
+            at((0, "A-货物"), right(68, "238.779600")),
+            at((0, "C-服务"), right(68, "4,749.949530")),
+            at((38, "合"), (46, "计"), right(68, "4,988.729130")),
+        ]
+    )
+    _, _, table = parse_table(text, "government_procurement")
+    assert [r.item.replace(" ", "") for r in table.rows] == ["A-货物", "C-服务", "合计"]
