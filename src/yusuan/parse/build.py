@@ -169,7 +169,15 @@ def _restarts(prev: Table, t: Table) -> bool:
     return first.seq == "1" or first.item in ("合计", "总计")
 
 
+#: tables that list the units of a 部门 document row by row (``153001 西安市公安局`` with its
+#: income or spending): the units the document covers, beside those its tables are printed for
+_UNIT_ROW_TABLES = frozenset({"income_summary", "expenditure_summary", "final_income_summary", "final_expenditure_summary"})
+_UNIT_CODE_RE = re.compile(r"^\d{3,12}$")
+
+
 def _units(tables: list[Table], issuer: str | None) -> list[Unit]:
+    """The units the document covers: those its tables are printed for (the first is the
+    document's own unit), then those its summary tables list row by row, each code once."""
     seen: dict[tuple[str | None, str], Unit] = {}
     for t in tables:
         if t.unit_name:
@@ -180,6 +188,18 @@ def _units(tables: list[Table], issuer: str | None) -> list[Unit]:
     units = [u for u in units if u.code or u.name not in coded]
     if not units and issuer:
         units = [Unit(code=None, name=issuer)]
+    codes = {u.code for u in units if u.code}
+    for t in tables:
+        if t.id not in _UNIT_ROW_TABLES:
+            continue
+        for r in t.rows:
+            name = squash(r.item)
+            if r.code or not r.unit_code or r.unit_code in codes or not _UNIT_CODE_RE.match(r.unit_code):
+                continue
+            if not name or name.isdigit() or name in ("合计", "总计") or not re.search(r"[\u4e00-\u9fff]{2}", name):
+                continue
+            codes.add(r.unit_code)
+            units.append(Unit(code=r.unit_code, name=name))
     return units
 
 
