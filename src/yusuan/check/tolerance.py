@@ -45,6 +45,18 @@ def sum_ok(total: Decimal, parts: list[Decimal], step: Decimal) -> bool:
     return diff <= allowed(len(parts), step)
 
 
+def sum_mismatch(total: Decimal | None, parts: Iterable[Decimal | None], step: Decimal) -> tuple[Decimal, Decimal] | None:
+    """``(expected, actual)`` when a printed total (blank: 0) is not the sum of its printed
+    parts within the tolerance; ``None`` when it is, or when the total and every part are blank."""
+    vals = [v for v in parts if v is not None]
+    if total is None and not any(vals):
+        return None
+    actual = total if total is not None else Decimal(0)
+    if sum_ok(actual, vals, step):
+        return None
+    return sum(vals, Decimal(0)), actual
+
+
 def same_ok(a: Decimal, b: Decimal, step_a: Decimal, step_b: Decimal) -> bool:
     """The same figure printed twice (maybe in different units, already converted)."""
     if step_a == step_b:

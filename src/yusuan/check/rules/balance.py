@@ -17,7 +17,7 @@ from typing import Iterable
 from ...model import Row, Table
 from ...model.finding import Finding
 from ..context import Context, amount_key, fmt, where
-from ..tolerance import same_ok, sum_ok
+from ..tolerance import same_ok, sum_mismatch
 
 _L1 = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _L2 = re.compile(r"^\s*\d+\s*[、.．](?!\d)")
@@ -137,22 +137,17 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
 
 def _sum(table: Table, total: Row, key: str, parts: list[Row], what: str, step: Decimal) -> Finding | None:
     tcell = total.cells.get(key)
-    pcells = [c for r in parts if (c := r.cells.get(key)) is not None]
-    vals = [c.value for c in pcells if c.value is not None]
     tval = tcell.value if tcell is not None else None
-    if tval is None and not any(vals):
+    off = sum_mismatch(tval, (c.value for r in parts if (c := r.cells.get(key)) is not None), step)
+    if off is None:
         return None
-    tv = tval if tval is not None else Decimal(0)
-    if sum_ok(tv, vals, step):
-        return None
-    expected = sum(vals, Decimal(0))
     col = table.column(key)
     return Finding(
         code="side-total-mismatch",
-        message=f"{table.title}：“{total.item}”{col.header if col else ''} {fmt(tval)}，{what}为 {fmt(expected)}",
+        message=f"{table.title}：“{total.item}”{col.header if col else ''} {fmt(tval)}，{what}为 {fmt(off[0])}",
         location=where(table, total, key),
-        expected=expected,
-        actual=tv,
+        expected=off[0],
+        actual=off[1],
     )
 
 
@@ -183,16 +178,15 @@ def _fund_balance(ctx: Context, table: Table, totals: dict[str, Row | None]) -> 
         if not lines:
             continue
         parts = [lines[0]] + carry[:1]
-        cells = [c for r in parts if (c := r.cells.get(ik)) is not None]
-        vals = [c.value for c in cells if c.value is not None]
         ecell = exp_total.cells.get(ek)
-        ev = ecell.value if ecell is not None else None
-        if ev is None and not any(vals):
+        off = sum_mismatch(
+            ecell.value if ecell is not None else None,
+            (c.value for r in parts if (c := r.cells.get(ik)) is not None),
+            ctx.step(table),
+        )
+        if off is None:
             continue
-        ev = ev if ev is not None else Decimal(0)
-        if sum_ok(ev, vals, ctx.step(table)):
-            continue
-        expected = sum(vals, Decimal(0))
+        expected, ev = off
         col = table.column(ek)
         yield Finding(
             code="balance-mismatch",

@@ -22,7 +22,7 @@ from ...model import Row, Table
 from ...model.codes import parent
 from ...model.finding import Finding
 from ..context import Context, fmt, is_total_row, where
-from ..tolerance import sum_ok
+from ..tolerance import sum_mismatch, sum_ok
 
 
 def _amount_columns(table: Table, side: str | None) -> list[str]:
@@ -61,23 +61,23 @@ def check_item_lists(doc, ctx: Context) -> Iterable[Finding]:
                 continue
             total = totals[0]
             for key in _amount_columns(table, side):
-                tcell = total.cells.get(key)
-                vals = [c.value for r in items if (c := r.cells.get(key)) is not None and c.value is not None]
-                tval = tcell.value if tcell is not None else None
-                if tval is None and not any(vals):
+                tval = _value(total, key)
+                off = sum_mismatch(tval, (_value(r, key) for r in items), ctx.step(table))
+                if off is None:
                     continue
-                tv = tval if tval is not None else Decimal(0)
-                if sum_ok(tv, vals, ctx.step(table)):
-                    continue
-                expected = sum(vals, Decimal(0))
                 col = table.column(key)
                 yield Finding(
                     code="list-total-mismatch",
-                    message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，{len(items)} 项之和为 {fmt(expected)}",
+                    message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，{len(items)} 项之和为 {fmt(off[0])}",
                     location=where(table, total, key),
-                    expected=expected,
-                    actual=tv,
+                    expected=off[0],
+                    actual=off[1],
                 )
+
+
+def _value(row: Row, key: str) -> Decimal | None:
+    cell = row.cells.get(key)
+    return cell.value if cell is not None else None
 
 
 _SUBTOTAL_RE = re.compile(r"^\s*(?:小\s*计|其中)")
@@ -132,23 +132,17 @@ def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iter
             continue  # a parent printed twice cannot be checked as one figure
         prow = by_code[pcode][0]
         for key in keys:
-            pcell = prow.cells.get(key)
-            kid_cells = [c for k in kids for r in by_code[k] if (c := r.cells.get(key)) is not None]
-            vals = [c.value for c in kid_cells if c.value is not None]
-            pval = pcell.value if pcell is not None else None
-            if pval is None and not any(vals):
+            pval = _value(prow, key)
+            off = sum_mismatch(pval, (_value(r, key) for k in kids for r in by_code[k]), step)
+            if off is None:
                 continue
-            pv = pval if pval is not None else Decimal(0)
-            if sum_ok(pv, vals, step):
-                continue
-            expected = sum(vals, Decimal(0))
             col = table.column(key)
             yield Finding(
                 code="hierarchy-sum-mismatch",
-                message=f"{table.title}：科目 {pcode}“{prow.item}”{col.header if col else key} {fmt(pval)}，下级科目（{'、'.join(kids[:6])}{'…' if len(kids) > 6 else ''}）之和为 {fmt(expected)}",
+                message=f"{table.title}：科目 {pcode}“{prow.item}”{col.header if col else key} {fmt(pval)}，下级科目（{'、'.join(kids[:6])}{'…' if len(kids) > 6 else ''}）之和为 {fmt(off[0])}",
                 location=where(table, prow, key),
-                expected=expected,
-                actual=pv,
+                expected=off[0],
+                actual=off[1],
             )
 
 
@@ -163,25 +157,18 @@ def _column_total(
     if not tops:
         return
     for key in keys:
-        tcell = total.cells.get(key)
-        cells = [c for r in tops if (c := r.cells.get(key)) is not None]
-        vals = [c.value for c in cells if c.value is not None]
-        tval = tcell.value if tcell is not None else None
-        if tval is None and not any(vals):
+        tval = _value(total, key)
+        vals = [v for r in tops if (v := _value(r, key)) is not None]
+        off = sum_mismatch(tval, vals, step)
+        if off is None or _with_uncoded(off[1], vals, uncoded, key, step):
             continue
-        tv = tval if tval is not None else Decimal(0)
-        if sum_ok(tv, vals, step):
-            continue
-        if _with_uncoded(tv, vals, uncoded, key, step):
-            continue
-        expected = sum(vals, Decimal(0))
         col = table.column(key)
         yield Finding(
             code="column-total-mismatch",
-            message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，各类科目之和为 {fmt(expected)}",
+            message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，各类科目之和为 {fmt(off[0])}",
             location=where(table, total, key),
-            expected=expected,
-            actual=tv,
+            expected=off[0],
+            actual=off[1],
         )
 
 
