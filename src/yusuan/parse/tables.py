@@ -95,7 +95,7 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
                 two_line.add(i)
             else:
                 spec = None
-        if spec is None and not (nth <= 3 and titles and lines[titles[-1][0]].page == ln.page):
+        if spec is None and "表" in ln.joined and not (nth <= 3 and titles and lines[titles[-1][0]].page == ln.page):
             # a title the catalogue does not know over a header and rows: a generic table
             # under its printed title, not lines lost to the narrative.  Atop its page any
             # header will do; further down (a second table on the page, or a row label that
