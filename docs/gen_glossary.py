@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from yusuan.catalog import GENERIC_TABLE_ID
+
 OUT = Path(__file__).resolve().parent / "glossary.md"
 
 HEAD = """# Glossary: 中文术语 ↔ identifiers
@@ -144,6 +146,8 @@ def tables_section() -> list[str]:
         req = t.get("required", False)
         req = "yes" if req is True else ("recommended" if req == "recommended" else "no")
         out.append(f"| {t['name']} | `{t['id']}` | {t.get('phase', '预算')} | {req} |")
+    # a title no pattern matches, over a header and rows (Catalog.generic_title)
+    out.append(f"| 其他表（标题不在目录中，按印出的标题保留） | `{GENERIC_TABLE_ID}` | 预算/决算 | no |")
     return out + [""]
 
 
