@@ -228,3 +228,22 @@ def test_a_total_spread_over_other_columns_is_the_total_row():
     )
     _, _, table = parse_table(text, "government_procurement")
     assert [r.item.replace(" ", "") for r in table.rows] == ["A-货物", "C-服务", "合计"]
+
+
+def test_an_html_table_under_an_unknown_title_is_a_generic_table(tmp_path):
+    from yusuan.api import read
+
+    page = tmp_path / "meetings.html"
+    page.write_text(
+        "<html><body><h1>西安市某某局2026年部门预算</h1><h3>会议费明细表</h3><p>单位：万元</p>"
+        "<table><tr><th>序号</th><th>会议名称</th><th>时间</th><th>人数</th><th>金额</th><th>备注</th></tr>"
+        "<tr><td>1</td><td>工作综合会议</td><td>计划于2026年3月18日</td><td>100</td><td>3.00</td><td>按通知</td></tr>"
+        "<tr><td>2</td><td>监督员会议</td><td>计划于2026年10月20日</td><td>75</td><td>1.50</td><td></td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    doc, _ = read(page)
+    (table,) = doc.tables
+    assert (table.id, table.title) == (GENERIC_TABLE_ID, "会议费明细表")
+    assert {c.header: c.kind for c in table.columns} == {"时间": "text", "人数": "quantity", "金额": "amount", "备注": "text"}
+    assert [(r.seq, r.label, r.value("amount")) for r in table.rows] == [("1", "工作综合会议", Decimal("3.00")), ("2", "监督员会议", Decimal("1.50"))]
