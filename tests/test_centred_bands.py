@@ -100,3 +100,31 @@ def test_the_catalogue_tells_three_line_labels_apart():
     ]
     report = check(doc, extra=issues)
     assert not [f for f in report.findings if f.code.startswith("subject-name")]
+
+
+def test_a_band_names_its_row_even_when_another_column_prints_the_same_name():
+    # 30199 其他工资福利支出 wrapped over three lines around its codes and amounts, the
+    # 部门经济分类 column beside it printing 其他工资福利支出 too (50199): the label column's
+    # halves are still the row's (the row's own line names it only in the other column)
+    text = "\n".join(
+        [
+            _at((18, "一般公共预算基本支出明细表（按支出经济分类科目）")),
+            _at((70, "单位：万元")),
+            _at((0, "科目编码"), (12, "科目名称"), (30, "部门预算经济分类"), (50, "政府预算经济分类"), (70, "合计")),
+            _at((0, "301"), (12, "工资福利支出"), _amount(76, "150.00")),
+            _at((0, "30113"), (12, "住房公积金"), (30, "50103"), (50, "住房公积金"), _amount(76, "40.00")),
+            _at((12, "其他工资福利支")),
+            _at((0, "30199"), (30, "50199"), (50, "其他工资福利支出"), _amount(76, "110.00")),
+            _at((12, "出")),
+            _at((0, "302"), (12, "商品和服务支出"), _amount(76, "10.00")),
+            _at((0, "30201"), (12, "办公费"), (30, "50201"), (50, "办公经费"), _amount(76, "10.00")),
+        ]
+    )
+    _, _, table = parse_table(text, "general_budget_basic_expenditure")
+    assert [(r.code, r.label) for r in table.rows] == [
+        ("301", "工资福利支出"),
+        ("30113", "住房公积金"),
+        ("30199", "其他工资福利支出"),
+        ("302", "商品和服务支出"),
+        ("30201", "办公费"),
+    ]

@@ -662,8 +662,11 @@ def _owner_by_names(
         # x_below lines of gap k + 1
         lo, hi = gaps[k]
         band = rows[lo + x_above : hi] + [rows[idx[k]]] + rows[gaps[k + 1][0] : gaps[k + 1][0] + x_below]
-        got = _names_right([GridRow(rows[idx[k]].line, _joined(band))], catalog)
-        return got, bool(got) and not _names_right([rows[idx[k]]], catalog)
+        joined = GridRow(rows[idx[k]].line, _joined(band))
+        got = _names_right([joined], catalog)
+        # the band names the subject in a cell the row's own line does not (the 部门经济
+        # name 其他工资福利支出 on the line of 30199 is no name of its empty label cell)
+        return got, bool(got) and bool(_name_cells(joined, catalog) - _name_cells(rows[idx[k]], catalog))
 
     # a row's band reaches at most _BAND lines above and below it: gap k is split at x
     # (its first x lines to the row above) within these bounds
@@ -755,6 +758,16 @@ def _read_bands(rows: list[GridRow], idx: list[int], owner: dict[int, int]) -> l
             continue
         out.append(GridRow(gr.line, dict(sorted(_joined(band).items()))))
     return out
+
+
+def _name_cells(gr: GridRow, catalog: Catalog) -> set[int]:
+    """The cells of a line that carry the name of the subject whose code it carries."""
+    texts = {k: t.replace(" ", "") for k, t in gr.cells.items()}
+    for t in texts.values():
+        if is_code(t):
+            subj = catalog.subject(t)
+            return {k for k, x in texts.items() if x != t and subj.accepts(x)} if subj is not None else set()
+    return set()
 
 
 def _names_right(rows: list[GridRow], catalog: Catalog) -> int:
