@@ -111,3 +111,20 @@ def test_tables_verified_by_hand(corpus_dir: Path):
     income2 = next(t for t in doc2.tables if t.id == "income_summary")
     total = income2.rows[-1]
     assert total.label == "合计" and [c.text for c in total.cells.values()] == ["8,332,285", "8,332,285"]
+
+
+def test_a_headerless_page_keeps_its_code_column(corpus_dir: Path):
+    """2019 西安安监局 p.12 (checked against the page): the 按经济分类科目 table goes on without
+    a header and without unit lines; its codes stay codes beside their names (the first page's
+    code column, which also held a unit's code, had been taken for a column of amounts, and
+    the page's codes were read into the names), so the 合计 row adds up; and p.21's
+    其他工资福利支 / 30199 … / 出 is one row with its name."""
+    from yusuan.api import load
+
+    res = load(corpus_dir / "pdf" / "2019_西安市安全生产监督管理局_部门预算报表.pdf")
+    economic = next(t for t in res.disclosure.tables if t.id == "general_budget_expenditure_economic")
+    page12 = [(r.code, r.label) for r in economic.rows if r.page == 12]
+    assert page12[:3] == [("30113", "住房公积金"), ("30199", "其他工资福利支出"), ("302", "商品和服务支出")]
+    basic = next(t for t in res.disclosure.tables if t.id == "general_budget_basic_expenditure")
+    assert ("30199", "其他工资福利支出") in [(r.code, r.label) for r in basic.rows if r.page == 21]
+    assert not res.report.errors

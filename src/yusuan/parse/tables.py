@@ -895,7 +895,11 @@ def _read_segments(
             mapping = {j: j for j in range(len(slots))}
         else:
             # pdftotext shifts or squeezes the page: take the alignment whose rows add up
-            options = [_match_by_shift(g_slots, g_rows, slots), _match_by_position(g_slots, g_rows, slots)]
+            # (a column is matched as its cells read: a code column whose first page also
+            # held a unit's code counts as amounts by its words, and would take the codes of
+            # a page without unit lines for the names beside them)
+            base, page_slots = _kind_by_cells(g_slots, g_rows), _kind_by_cells(slots, rows)
+            options = [_match_by_shift(base, g_rows, page_slots), _match_by_position(base, g_rows, page_slots)]
             roles = [catalog.column_role(h.leaf, h.path) if h.leaf else None for h in g_hcols]
             # rows that add up first; then, in a two-sided table (收支总表: label and amount
             # per side) whose page has as many amount columns as the first page, the
@@ -925,6 +929,18 @@ def _read_segments(
         return [], []
     kinds = _slot_kinds(g_hcols, g_rows, catalog)
     return _build_rows(raw.grid, spec, g_hcols, kinds, g_rows, g_numbers, catalog, issues, unit_code)
+
+
+def _kind_by_cells(slots: list[Slot], rows: list[GridRow]) -> list[Slot]:
+    """``slots`` with a column made of whole subject codes (30113, 2080505: not a 类 column's
+    bare 208, which pages of separate 类/款/项 columns match as they are) marked as holding
+    no amounts."""
+    out = list(slots)
+    for i, s in enumerate(slots):
+        vals = [t.replace(" ", "") for r in rows if (t := r.cells.get(i))]
+        if s.numeric and vals and sum(1 for v in vals if len(v) >= 5 and is_code(v)) > len(vals) / 2:
+            out[i] = Slot(s.x0, s.x1, 0, s.text + s.numeric, s.digits, s.coded)
+    return out
 
 
 def _same_sequence(first: list[Slot], page: list[Slot]) -> bool:
