@@ -772,16 +772,7 @@ def _name_cells(gr: GridRow, catalog: Catalog) -> set[int]:
 
 def _names_right(rows: list[GridRow], catalog: Catalog) -> int:
     """How many lines carry a subject code and, in another cell, that subject's name."""
-    n = 0
-    for gr in rows:
-        texts = [t.replace(" ", "") for t in gr.cells.values()]
-        for t in texts:
-            if is_code(t):
-                subj = catalog.subject(t)
-                if subj is not None and any(x != t and subj.accepts(x) for x in texts):
-                    n += 1
-                break
-    return n
+    return sum(1 for gr in rows if _name_cells(gr, catalog))
 
 
 def _code_level_beside(hcols: list[HeaderColumn], slots: list[Slot]) -> None:
