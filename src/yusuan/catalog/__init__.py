@@ -196,8 +196,8 @@ class Catalog:
         title (a short noun phrase ending 表, maybe with a bracketed qualifier): the table is
         then kept as a generic table (``GENERIC_TABLE_ID``) under that title rather than
         dropped.  Part headings (``第二部分 部门预算报表``, ``五、单位预算表``), bare table
-        numbers (``公开 02 表``, ``部门预算02表``) and lines in brackets are not titles.  Whether a table follows
-        is the parser's question (``parse.tables.find_regions``)."""
+        numbers (``公开 02 表``, ``部门预算02表``) and lines in brackets are not titles.
+        Whether a table follows is the parser's question (``parse.tables.find_regions``)."""
         t = squash(text)
         if not t or len(t) > 50 or "表" not in t:
             return None
