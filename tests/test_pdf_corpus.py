@@ -128,3 +128,14 @@ def test_a_headerless_page_keeps_its_code_column(corpus_dir: Path):
     basic = next(t for t in res.disclosure.tables if t.id == "general_budget_basic_expenditure")
     assert ("30199", "其他工资福利支出") in [(r.code, r.label) for r in basic.rows if r.page == 21]
     assert not res.report.errors
+
+
+def test_no_unit_is_named_by_a_cut_page_header(corpus_dir: Path):
+    """2019 西安安监局: a page header cut short (``单位：万``) and an amount's tail beside a code
+    (``183 .60(2)商品和服务支出``) name no unit; its 财政拨款收支总表 is one table again (the
+    bogus unit had split it in two)."""
+    from yusuan.api import read
+
+    doc, _ = read(corpus_dir / "pdf" / "2019_西安市安全生产监督管理局_部门预算报表.pdf")
+    assert [u.code for u in doc.units] == [None, "125001", "125002", "125003", "125004"]
+    assert [t.id for t in doc.tables].count("appropriation_summary") == 1

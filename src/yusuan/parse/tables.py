@@ -238,9 +238,14 @@ def _unit_line(line: Line) -> tuple[str, str] | None:
     if any(is_amount(w.text) for w in line.words[1:]):
         return None
     m = _UNIT_LINE_RE.match(" ".join(w.text for w in line.words))
-    if m and not is_code(m.group(1)) and _CJK_RE.search(m.group(2)) and not m.group(2).startswith(("年", "月")):
+    if m and not is_code(m.group(1)) and _UNIT_NAME_RE.match(m.group(2)) and not m.group(2).startswith(("年", "月")):
         return m.group(1), squash(m.group(2))
     return None
+
+
+#: a unit's name starts with two Chinese characters (not ``万`` alone, not ``.60(2)商品…``: an
+#: amount's tail beside a code)
+_UNIT_NAME_RE = re.compile(r"[\u4e00-\u9fff]\s*[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -298,14 +303,14 @@ def build_table(
                 continue
             if catalog.is_furniture(rest):
                 m = re.match(r"^(?:编制|预算|填报)?(?:单位|部门)(?:名称)?[:：](.+)$", rest)
-                if m:
+                if m and _UNIT_NAME_RE.match(m.group(1)):
                     unit_name = m.group(1)
                     if not seg.body:
                         seg.unit_name = unit_name
                 continue
         if catalog.is_furniture(j):
             m = re.match(r"^(?:编制|预算|填报)?(?:单位|部门)(?:名称)?[:：](.+?)(?:(?:金额)?单位[:：].*)?$", j)
-            if m:
+            if m and _UNIT_NAME_RE.match(m.group(1)):  # (not ``单位：万``, the 元 on the next line)
                 unit_name = m.group(1)
                 if not seg.body:
                     seg.unit_name = unit_name
