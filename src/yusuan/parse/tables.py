@@ -83,7 +83,8 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
         nth = on_page[ln.page] = on_page.get(ln.page, 0) + 1
         if len(ln.words) > 4 or i - 1 in two_line:
             continue
-        spec = catalog.match_title(" ".join(w.text for w in ln.words))
+        text = " ".join(w.text for w in ln.words)
+        spec = catalog.match_title(text)
         if spec is None and len(ln.words) > 1:
             # a title sharing its line with a table number or unit (预算01表  收支总表)
             spec = catalog.match_title(ln.words[-1].text) if len(ln.words[-1].text) > 3 else None
@@ -100,7 +101,7 @@ def find_regions(raw: RawDocument, catalog: Catalog) -> list[Region]:
             # under its printed title, not lines lost to the narrative.  Atop its page any
             # header will do; further down (a second table on the page, or a row label that
             # ends 表) the header must name a column the catalogue knows
-            spec = catalog.generic_title(" ".join(w.text for w in ln.words))
+            spec = catalog.generic_title(text)
             if spec is not None and not _table_follows(lines, i + 1, catalog, known_header=nth > 3):
                 spec = None
         if spec is not None:
@@ -1734,13 +1735,15 @@ def _build_rows(
                 roles[i] = "text"
     filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
     roles.update(_year_block_roles(hcols, kinds, roles, catalog, filled))
-    absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog) | _unheaded_beside_empty(hcols, kinds, roles, grid_rows, catalog)
+    absorbed = _absorbed_by_text_column(hcols, kinds, roles, grid_rows, catalog) | _unheaded_beside_empty(
+        hcols, kinds, roles, grid_rows, filled, catalog
+    )
     for i, (hc, kind, side) in enumerate(zip(hcols, kinds, sides)):
         if kind != "value" or i in absorbed:
             continue
         header = clean_header(hc.leaf) or f"列{hc.slot + 1}"
         role = roles[i]
-        base = header if role == "text" or not role else role
+        base = role if role and role != "text" else header
         if side:
             base = f"{side}.{base}"
         n = used.get(base, 0)
@@ -2115,14 +2118,18 @@ def _absorbed_by_text_column(
 
 
 def _unheaded_beside_empty(
-    hcols: list[HeaderColumn], kinds: list[str], roles: dict[int, str | None], grid_rows: list[GridRow], catalog: Catalog
+    hcols: list[HeaderColumn],
+    kinds: list[str],
+    roles: dict[int, str | None],
+    grid_rows: list[GridRow],
+    filled: set[int],
+    catalog: Catalog,
 ) -> dict[int, int]:
     """A header-less column of numbers right beside a headed column of figures that holds
     nothing: the numbers set flush left in their cell end short of the header centred over
     it (人数 ``100`` under ``人数``, a character apart).  They are that column's.  (Never a
     text column's: numbers beside an empty 说明 are amounts whose header was lost.)"""
     out: dict[int, int] = {}
-    filled = {i for gr in grid_rows for i, t in gr.cells.items() if t and t.strip()}
     for i in range(len(hcols) - 1):
         j = i + 1
         if kinds[i] != "value" or kinds[j] != "value" or hcols[i].leaf or not hcols[j].leaf or j in filled:
