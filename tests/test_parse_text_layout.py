@@ -5,6 +5,7 @@ from __future__ import annotations
 from yusuan.check import check
 from yusuan.parse import parse_text
 from yusuan.parse.grid import GridRow, Slot
+from yusuan.parse.layout import Line
 from yusuan.parse.tables import _match_by_position
 
 
@@ -45,7 +46,7 @@ def test_an_indented_label_column_of_a_squeezed_page_folds_into_the_label_column
     # before the amounts: it is the first page's label column, not a column of its own
     base = [Slot(0, 14, 0, 9), Slot(21, 26), Slot(30, 43, 1, 0), Slot(57, 62, 0, 4), Slot(74, 87, 4, 0)]
     page = [Slot(0, 6, 0, 1), Slot(9, 15, 0, 2), Slot(18, 31, 3, 0), Slot(32, 46, 0, 5), Slot(56, 69, 3, 0)]
-    rows = [GridRow(None, {0: "一、…", 2: "1.00", 3: "一、…", 4: "2.00"})]
+    rows = [GridRow(Line([], 1, 1), {0: "一、…", 2: "1.00", 3: "一、…", 4: "2.00"})]
     assert _match_by_position(base, rows, page) == {0: 0, 1: 0, 2: 2, 3: 3, 4: 4}
 
 
@@ -53,7 +54,7 @@ def test_last_characters_of_two_wrapped_cells_set_one_space_apart_stay_two_cells
     # 上年结 / 转 beside 上年实户资金余 / 额: the upper line's two cells are one space apart
     # (one word to the tokeniser), the lower line's characters are not one letter-spaced word
     from yusuan import catalog
-    from yusuan.parse.layout import Line, words_from_text_line
+    from yusuan.parse.layout import words_from_text_line
     from yusuan.parse.tables import _split_header_line
 
     texts = [place((10, "上年结 上年实户资金余")), place((10, "转"), (17, "额"))]

@@ -107,7 +107,7 @@ class Catalog:
         self._role_cache: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._title_cache: dict[tuple[str, tuple[str, ...]], TableSpec | None] = {}
         self._concept_cache: dict[tuple[str, str], str | None] = {}
-        self._role_cache: dict[str, str | None] = {}
+        self._plain_role_cache: dict[str, str | None] = {}
         self._known_cache: dict[str, bool] = {}
         self.key_columns: dict[str, str] = {}
         for kind, names in columns["key_columns"].items():
@@ -224,6 +224,8 @@ class Catalog:
     def column_role(self, leaf: str, path: tuple[str, ...] = ()) -> str | None:
         key = (leaf, tuple(path))
         if key not in self._role_cache:
+            if len(self._role_cache) > 50_000:
+                self._role_cache.clear()
             self._role_cache[key] = self._column_role(leaf, path)
         return self._role_cache[key]
 
@@ -264,12 +266,12 @@ class Catalog:
     def _plain_role(self, header: str) -> str | None:
         # header texts repeat across pages and documents; the patterns are tried once per text
         try:
-            return self._role_cache[header]
+            return self._plain_role_cache[header]
         except KeyError:
             pass
-        if len(self._role_cache) > 50_000:
-            self._role_cache.clear()
-        role = self._role_cache[header] = self._plain_role_uncached(header)
+        if len(self._plain_role_cache) > 50_000:
+            self._plain_role_cache.clear()
+        role = self._plain_role_cache[header] = self._plain_role_uncached(header)
         return role
 
     def _plain_role_uncached(self, header: str) -> str | None:

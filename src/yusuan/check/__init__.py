@@ -50,6 +50,11 @@ class Report:
     disclosure: Disclosure
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
+    def __reduce__(self):
+        # through the constructor: compiled (mypyc), a frozen record cannot be unpickled
+        # field by field (a worker process sends its report to the parent)
+        return Report, (self.disclosure, self.findings)
+
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -25,6 +25,7 @@ class CodeKind(StrEnum):
 
 
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_WS_RE = re.compile(r"\s+")
 
 
 def is_code(text: str) -> bool:
@@ -64,7 +65,7 @@ def ancestors(code: str) -> list[str]:
 
 def repair_code(text: str) -> str | None:
     """Join a code broken by whitespace (``210110 1`` → ``2101101``); ``None`` if not a code."""
-    joined = re.sub(r"\s+", "", text)
+    joined = _WS_RE.sub("", text)
     if is_code(joined):
         return joined
     return None

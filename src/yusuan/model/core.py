@@ -8,7 +8,7 @@ document, ``compile`` builds one from a unit's budget data, ``check`` reads it,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator, Mapping
@@ -16,11 +16,7 @@ from typing import Iterator, Mapping
 from .money import AmountUnit
 
 
-def _frozen(cls):
-    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
-
-
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Location:
     """Where something was printed: page, table, 序号, column, source line."""
 
@@ -69,7 +65,7 @@ def _location(*values) -> Location:
     return Location(**dict(zip(_LOCATION_FIELDS, values)))
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cell:
     """One printed cell: the text as printed and its amount (``None`` when blank)."""
 
@@ -85,7 +81,18 @@ def _cell(text: str, value: Decimal | None, location: Location) -> Cell:
     return Cell(text=text, value=value, location=location)
 
 
-@_frozen
+def _state(obj) -> dict:
+    """A record's fields by name, for pickling (a worker process sends whole disclosures)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _rebuild(cls, state: dict):
+    # through the constructor: a compiled (mypyc) frozen record cannot be filled in field
+    # by field the way pickle's default does
+    return cls(**state)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Column:
     """A leaf column of a table.
 
@@ -102,6 +109,9 @@ class Column:
     number: str | None = None
     side: str | None = None
     kind: str = "amount"  # amount | quantity | text
+
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
 
 _ORDINAL_RE = re.compile(
@@ -121,7 +131,7 @@ def strip_ordinal(label: str) -> str:
     return text.strip()
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Row:
     """A table row: 序号, subject code, label and its cells by column key."""
 
@@ -144,8 +154,11 @@ class Row:
         cell = self.cells.get(key)
         return cell.value if cell else None
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """A standard (or generic) table, joined across its pages."""
 
@@ -203,16 +216,22 @@ class Table:
                 if col is not None:
                     yield r, col, cell
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unit:
     """A budget unit (预算单位) or department: code such as ``542001`` and name."""
 
     code: str | None
     name: str
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Amount:
     """An amount quoted in the narrative, with the label it names.
 
@@ -229,8 +248,11 @@ class Amount:
     year: int | None = None
     location: Location = field(default_factory=Location)
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Section:
     """A narrative section (情况说明) with every amount it quotes."""
 
@@ -240,8 +262,11 @@ class Section:
     page: int | None = None
     line: int | None = None
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Organisation:
     """A row of the 单位机构设置 table: 单位性质, 单位规格, 经费保障形式."""
 
@@ -250,8 +275,11 @@ class Organisation:
     rank: str | None = None
     funding: str | None = None
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Indicator:
     """One 三级指标 of a performance-target table.
 
@@ -270,8 +298,11 @@ class Indicator:
     basis: str = ""
     location: Location = field(default_factory=Location)
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PerformanceTable:
     """A 绩效目标表: for the whole unit (整体) or one project."""
 
@@ -284,8 +315,11 @@ class PerformanceTable:
     line: int | None = None
     unit_code: str | None = None
 
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))
 
-@_frozen
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Disclosure:
     """A budget (预算) or final-accounts (决算) disclosure of a unit or department."""
 
@@ -328,3 +362,6 @@ class Disclosure:
 
     def with_(self, **changes) -> "Disclosure":
         return replace(self, **changes)
+
+    def __reduce__(self):
+        return _rebuild, (type(self), _state(self))

@@ -321,9 +321,9 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         for i, s in enumerate(slots):
             if not s.numeric:
                 continue
-            inside = [n for n in numbers if bands[i][0] < n.center <= bands[i][1]]
-            if inside:
-                own_number[i] = min(inside, key=lambda n: abs(n.center - s.center))
+            in_band = [n for n in numbers if bands[i][0] < n.center <= bands[i][1]]
+            if in_band:
+                own_number[i] = min(in_band, key=lambda n: abs(n.center - s.center))
     owned: dict[tuple[int, int], bool] = {}
     orphans: list[tuple[int, Word]] = []
     owners: dict[int, list[tuple[int, Word]]] = {}  # header words standing over each slot
@@ -355,12 +355,12 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
         band = inside[0] if inside else None
         if id(w) in beside:
             band = None  # a header left of another in the same value column's band: an empty column
-        if len(inside) > 1 and slots[band].numeric and w.x0 > slots[band].x1:
+        if len(inside) > 1 and band is not None and slots[band].numeric and w.x0 > slots[band].x1:
             # bands overlap by the amounts' drift: a word wholly right of a value column's
             # right-aligned amounts stands in the next column's cell, not in this one
             band = inside[1]
         elif (
-            len(inside) > 1 and not slots[band].numeric and owned.get((li, band))
+            len(inside) > 1 and band is not None and not slots[band].numeric and owned.get((li, band))
             and slots[inside[1]].numeric and not owned.get((li, inside[1])) and w.x1 < slots[inside[1]].x0
         ):
             # a label column's band reaches half-way to the amounts, a value column's back to
@@ -373,7 +373,7 @@ def _empty_columns(slots: list[Slot], header: list[Line], numbers: list[Word] | 
             under = [n for n in numbers or () if w.x0 - 1 <= n.center <= w.x1 + 1]
             if under and own_number[band] not in under:
                 band = None  # over the number of a column that is empty in this table
-            numbered = own_number.get(band) in under
+            numbered = band is not None and own_number[band] in under
         mine = owners.get(band, []) if band is not None and not numbered and slots[band].numeric else []
         if mine and any(0 < li - ol <= 2 and 0 <= w.x0 - o.x1 <= 1.0 for ol, o in mine):
             mine = []  # the column's own header wrapped onto a lower line (预算单位代 / 码)
@@ -707,12 +707,11 @@ def header_cells_geometric(header: list[Line], slots: list[Slot]) -> list[Header
                 over = [
                     (min(x1, s1) - max(x0, s0), _own_empty(slots[i], x0, x1), i) for i, s0, s1 in spans
                 ]
-                best = max(over, default=(0, 0, None))
+                best = max(over, default=(0, 0, -1))  # -1: never read (best[0] > 0 only for a real overlap)
                 hit = [best[2]] if best[0] > 0 else hit
             if not hit:
-                hit = [next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)]
-                if hit[0] is None:
-                    hit = [best_slot(w, slots)]
+                band = next((i for i, (a, b) in enumerate(bands) if a < w.center <= b), None)
+                hit = [band if band is not None else best_slot(w, slots)]
             cells.append(HeaderCell(w.text, li, hit[0], hit[-1], w.center, w.x0, w.x1))
     _spread_code_levels(cells, slots)
     _spill_to_free_neighbour(cells, slots)
@@ -809,7 +808,7 @@ def header_cells_grid(header: list[Line], nslots: int) -> list[HeaderCell]:
     cells: list[HeaderCell] = []
     rows = [{int(w.x0): w.text for w in ln.words} for ln in header]
     for li, row in enumerate(rows):
-        below = set()
+        below: set[int] = set()
         for r in rows[li + 1 :]:
             below.update(r)
         keys = sorted(row)
@@ -965,7 +964,7 @@ def _widen_groups(cells: list[HeaderCell], slots: list[Slot], nlines: int, catal
     by_line: dict[int, list[HeaderCell]] = {}
     for c in cells:
         by_line.setdefault(c.line, []).append(c)
-    leaf_role = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
+    leaf_role: list[str | None] = _leaf_roles(cells, len(slots), catalog) if catalog is not None else [None] * len(slots)
     # each 小计 column's own word (a group's 小计 and a sub-group's are told apart below)
     subtotals = [c for c in cells if c.first == c.last and squash(c.text) == "小计" and leaf_role[c.first] == "subtotal"]
     widened: dict[int, HeaderCell] = {}  # id(cell) → its widened cell
@@ -1040,7 +1039,7 @@ def _widen_one(
     catalog: Catalog | None,
     lines_of: dict[int, list[int]] | None = None,
 ) -> HeaderCell:
-    blocked = set()
+    blocked: set[int] = set()
     for o in line_cells:
         if o is not c:
             blocked.update(range(o.first, o.last + 1))
@@ -1164,7 +1163,7 @@ def _cut_overlaps(
         # the chain's outer ends may give up a column or two (合计 left of 本年收入's
         # columns), at a price, when that centres the groups clearly better
         first = chain[0]
-        best: dict[int, tuple[float, list[int]]] = {}
+        best: dict[int, tuple[float, list[int], int]] = {}
         starts = [a for a in range(first.first, first.first + 3) if a <= first.last]
         for k in range(first.first, first.last + 1):
             options = [
@@ -1175,7 +1174,7 @@ def _cut_overlaps(
             best[k] = (cost, [k], a)
         for i in range(1, len(chain)):
             c = chain[i]
-            nxt: dict[int, tuple[float, list[int]]] = {}
+            nxt: dict[int, tuple[float, list[int], int]] = {}
             last = i == len(chain) - 1
             ends = range(c.first, c.last + 1) if not last else range(max(c.first, c.last - 2), c.last + 1)
             for k, (cost, splits, a0) in best.items():
@@ -1262,7 +1261,7 @@ class _TierTest:
         for i in range(n):
             v = lo.get(a + i)
             if v is not None and v < q:
-                q = v
+                q = float(v)
             pre_lo[i] = q
         suf_hi: list[int | None] = [None] * (n + 1)
         suf_lo: list[float] = [float("inf")] * (n + 1)
@@ -1273,7 +1272,7 @@ class _TierTest:
             suf_hi[i] = m
             v = lo.get(a + i)
             if v is not None and v < q:
-                q = v
+                q = float(v)
             suf_lo[i] = q
         for k in range(n - 1):  # edge a..a+k | rest a+k+1..b, and the mirror
             left_hi, right_lo = pre_hi[k], suf_lo[k + 1]

@@ -56,7 +56,8 @@ _WS_RUN_RE = re.compile(r"\s+")
 def split_sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     """Group narrative lines under their headings."""
     out: list[tuple[str, list[Line]]] = []
-    heading, buf = "", []
+    heading = ""
+    buf: list[Line] = []
     for ln in lines:
         if ln.is_blank:
             continue
@@ -73,7 +74,7 @@ def split_sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
 
 
 def _join(lines: list[Line]) -> str:
-    parts = []
+    parts: list[str] = []
     for ln in lines:
         t = _BLANKS_RE.sub(" ", ln.text.strip())
         if parts and _is_ascii_alnum(parts[-1][-1:]) and t[:1].isascii() and t[:1].isalpha():
@@ -92,8 +93,9 @@ def _is_ascii_alnum(ch: str) -> bool:
 
 
 _BLANKS_RE = re.compile(r"[ \t\u3000]+")
-_SPACE_IN_NUMBER_RE = re.compile(r"(?<=\d) (?=[\d,.])|(?<=[\d,.]) (?=\d)")
-_SPACE_BEFORE_UNIT_RE = re.compile(r"(?<=\d) (?=万元|元|%)")
+# (each pattern starts with its space, so that the regex engine can skip to the spaces)
+_SPACE_IN_NUMBER_RE = re.compile(r" (?:(?<=\d )(?=[\d,.])|(?<=[\d,.] )(?=\d))")
+_SPACE_BEFORE_UNIT_RE = re.compile(r" (?<=\d )(?=万元|元|%)")
 
 
 def _to_decimal(text: str) -> Decimal | None:
@@ -106,7 +108,7 @@ def _to_decimal(text: str) -> Decimal | None:
 def extract_amounts(text: str, page: int | None, line: int | None, heading: str = "") -> list[Amount]:
     """Every amount and percentage in ``text`` with the label that precedes it."""
     out: list[Amount] = []
-    sentences = _SENTENCE_END_RE.split(text)
+    sentences = _sentences(text)
     for sent in sentences:
         if not sent.strip():
             continue
@@ -131,6 +133,7 @@ def extract_amounts(text: str, page: int | None, line: int | None, heading: str 
             prev_end = end
             if value is None:
                 continue
+            unit_text: str | None
             if kind == "amount" and m.group(2) == "亿元":
                 value, unit_text = value * 10000, "万元"
             else:
@@ -159,7 +162,19 @@ def extract_amounts(text: str, page: int | None, line: int | None, heading: str 
     return out
 
 
-_SENTENCE_END_RE = re.compile(r"(?<=[。！？])")
+_SENTENCE_END_RE = re.compile(r"[。！？]")
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut after each 。！？ (as splitting at ``(?<=[。！？])`` would, without trying
+    that look-behind at every character)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        out.append(text[start : m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return out
 _CHANGE_TAIL_RE = re.compile(r"[为了到至约]+$")
 _LABEL_EDGES_RE = re.compile(r"^[：:，,、\s]+|[为是了：:约共计达到至]+$")
 _DIGIT_NOISE_RE = re.compile(r"[\s,，]")

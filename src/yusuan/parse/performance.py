@@ -99,12 +99,12 @@ def build_performance(region: Region, catalog: Catalog) -> tuple[PerformanceTabl
         if ln.is_blank:
             used += 1
             continue
-        named = [_field_of(w.text) for w in ln.words]
-        n_named = len(named) - named.count(None)
+        line_fields = [_field_of(w.text) for w in ln.words]
+        n_named = len(line_fields) - line_fields.count(None)
         if n_named >= 3:  # repeated header on a new page
             used += 1
             continue
-        if n_named and all(f or len(w.text) <= 3 and not any(ch.isdigit() for ch in w.text) for f, w in zip(named, ln.words)):
+        if n_named and all(f or len(w.text) <= 3 and not any(ch.isdigit() for ch in w.text) for f, w in zip(line_fields, ln.words)):
             used += 1  # the rest of a header wrapped over lines (二级 / 指标 … 指标值 完成值)
             continue
         j = ln.joined

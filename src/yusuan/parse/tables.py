@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -44,6 +45,8 @@ _SECTION_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一�
 _CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,3})\s*[-—－]\s*(\S.*)$")
 _CODE_SPACE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\D\S*)$")
 _SEQ_RE = re.compile(r"^\d{1,4}$")
+_COLUMN_NUMBER_RE = re.compile(r"\d{1,2}")  # a 栏次 number
+_UNIT_CODE_RE = re.compile(r"\d{3,12}")
 _DOC_TITLE_RE = re.compile(r"(?:情况说明|信息公开|公开说明|编制说明|^目\s*录)$")
 _EMPTY_NOTE_RE = re.compile(r"空表|无.{0,20}(?:预算|收支|支出|数据|经费)|不涉及|本表无数据|故本表")
 
@@ -486,7 +489,7 @@ def _column_numbers(lines: list[Line], slots: list[Slot], grid: bool) -> dict[in
         if not is_column_numbers(ln):
             continue
         for w in ln.words:
-            if re.fullmatch(r"\d{1,2}", w.text):
+            if _COLUMN_NUMBER_RE.fullmatch(w.text):
                 numbers[int(w.x0) if grid else best_slot(w, slots)] = w.text
         break
     return numbers
@@ -1078,7 +1081,10 @@ def _row_score(mapping: dict[int, int], rows: list[GridRow], roles: list[str | N
         parts: dict[str, Decimal] = {}
         for i, text in r.cells.items():
             j = mapping.get(i)
-            if j is None or j >= len(roles) or roles[j] is None:
+            if j is None or j >= len(roles):
+                continue
+            role = roles[j]
+            if role is None:
                 continue
             try:
                 v = parse_amount(text.replace(" ", ""))
@@ -1086,10 +1092,10 @@ def _row_score(mapping: dict[int, int], rows: list[GridRow], roles: list[str | N
                 continue
             if v is None:
                 continue
-            if roles[j] == "total":
+            if role == "total":
                 total = v
-            elif roles[j] in _PART_ROLES:
-                parts[roles[j]] = parts.get(roles[j], Decimal(0)) + v
+            elif role in _PART_ROLES:
+                parts[role] = parts.get(role, Decimal(0)) + v
         if total is None or not parts:
             continue
         if "personnel" in parts and "public" in parts:
@@ -1259,7 +1265,7 @@ def _qualifier(key: str) -> str:
     return key.split(".", 1)[0] if "." in key else ""
 
 
-def _split_header_line(line: Line, catalog: Catalog, header: list[Line] = ()) -> Line:
+def _split_header_line(line: Line, catalog: Catalog, header: Sequence[Line] = ()) -> Line:
     """Header cells that pdftotext left one space apart (``一般公共预算 政府性基金预``):
     Chinese text has no spaces, so a single space between two Chinese characters in a
     header line separates two cells.
@@ -1305,10 +1311,10 @@ def _cells_of(w: Word) -> list[Word]:
     return out
 
 
-_CELL_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff）)”]) (?=[\u4e00-\u9fff（(“])")
+_CELL_GAP_RE = re.compile(r" (?:(?<=[\u4e00-\u9fff）)”] )(?=[\u4e00-\u9fff（(“]))")
 
 
-def _under_two_cells(a: Word, b: Word, line: Line, header: list[Line]) -> bool:
+def _under_two_cells(a: Word, b: Word, line: Line, header: Sequence[Line]) -> bool:
     """A header line above has one word over ``a`` and a different word over ``b`` (words
     of several characters: the heads of wrapped cells, not letter-spaced ones)."""
     for other in header:
@@ -1378,9 +1384,9 @@ def _slot_kinds(hcols: list[HeaderColumn], rows: list[GridRow], catalog: Catalog
             k in ("value", "seq")
             and not hcols[i].leaf
             and ((i + 1 < len(kinds) and kinds[i + 1] == "unit_code") or (i and kinds[i - 1] == "unit_code"))
-            and (vals := by_slot.get(hcols[i].slot))
-            and all(v.strip().isdigit() and len(v.strip()) <= 6 for v in vals)
-            and (k == "value" or len(vals) == 1 or len(set(vals)) < len(vals))  # a 序号 never repeats
+            and (slot_vals := by_slot.get(hcols[i].slot))
+            and all(v.strip().isdigit() and len(v.strip()) <= 6 for v in slot_vals)
+            and (k == "value" or len(slot_vals) == 1 or len(set(slot_vals)) < len(slot_vals))  # a 序号 never repeats
         ):
             kinds[i] = "unit_code"
     for i, k in enumerate(kinds):
@@ -1614,7 +1620,7 @@ def _aligned_blocks(
     kept = [[i for i in block if i in filled] for block in blocks]
     if len({len(b) for b in kept}) != 1 or not kept[0]:
         return None
-    consensus: list[str] = []
+    consensus: list[str | None] = []
     for pos in range(len(kept[0])):
         votes = Counter(base[b[pos]] for b in kept if base[b[pos]])
         ranked = votes.most_common(2)
@@ -1686,7 +1692,7 @@ def _year_block_roles(
     out: dict[int, str | None] = {}
     if len(shapes) != 1 or len({len(block) for block in blocks}) != 1:
         kept = _aligned_blocks(blocks, base, filled)
-        if kept is not None:
+        if kept is not None and filled is not None:  # (kept only with filled)
             out.update((i, None) for block in blocks for i in block if i not in filled)
             blocks = kept
         elif len(shapes) != 1:
@@ -1766,8 +1772,8 @@ def _build_rows(
         col_of[hcols[i].slot] = col_of[hcols[j].slot]
     text_slots = frozenset(slot for slot, col in col_of.items() if col.kind == "text")
     catalogue = _catalogue_slots(col_of)
-    side_names = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
-    if len(side_names) > 1 and all(s.startswith("part") for s in side_names):
+    side_names: list[str | None] = sorted({s for s in sides if s}, key=lambda s: sides.index(s)) or [None]
+    if len(side_names) > 1 and all(s is not None and s.startswith("part") for s in side_names):
         grid_rows = [_block_total_line(gr, kinds, sides) for gr in grid_rows]
     # rows, per side
     all_rows: list[Row] = []
@@ -1943,10 +1949,10 @@ def _collect_rows(
             prev.code = prev.code or b.code
             if stray_code and b.label.replace(" ", "") != prev.code:
                 _take_secondary(prev, b.label.replace(" ", ""), "label", "")
-            for k, v in b.codes.items():
-                prev.codes.setdefault(k, v)
-            for k, v in b.extra_labels.items():
-                prev.extra_labels.setdefault(k, v)
+            for ck, cv in b.codes.items():
+                prev.codes.setdefault(ck, cv)
+            for xk, xv in b.extra_labels.items():
+                prev.extra_labels.setdefault(xk, xv)
             prev.values.update(b.values)
             continue
         if not b.has_key:
@@ -1977,10 +1983,10 @@ def _collect_rows(
             for v in row.values.values():
                 _take_secondary(row, v.strip(), "code", "")
             row.values = dict(b.values)
-            for k, v in b.codes.items():
-                row.codes.setdefault(k, v)
-            for k, v in b.extra_labels.items():
-                row.extra_labels.setdefault(k, v)
+            for ck, cv in b.codes.items():
+                row.codes.setdefault(ck, cv)
+            for xk, xv in b.extra_labels.items():
+                row.extra_labels.setdefault(xk, xv)
             continue
         if bufs and _codes_line_above(b, bufs[-1]):
             # 序号, code and 政府经济科目编码 on one line, the names and amounts on the next
@@ -1988,8 +1994,8 @@ def _collect_rows(
             prev = bufs[-1]
             _take_secondary(prev, next(iter(prev.values.values())).strip(), "label", "")
             prev.label, prev.values = b.label, dict(b.values)
-            for k, v in b.extra_labels.items():
-                prev.extra_labels.setdefault(k, v)
+            for xk, xv in b.extra_labels.items():
+                prev.extra_labels.setdefault(xk, xv)
             continue
         if wrap and bufs and not was_apart and _is_continuation(b, bufs[-1]):
             # (a label continues a line just above it on its side, not one that lines of the
@@ -2308,7 +2314,7 @@ def _take_code(b: _RowBuf, text: str, kind: str, header: str) -> None:
     raw = text.strip()
     joined = raw.replace(" ", "")
     code = joined if is_code(joined) else repair_code(raw)
-    if kind == "unit_code" or (code is None and re.fullmatch(r"\d{3,12}", joined)):
+    if kind == "unit_code" or (code is None and _UNIT_CODE_RE.fullmatch(joined)):
         b.unit_code = joined
         return
     if code is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from ...model import Row, Table
+from ...model import Column, Row, Table
 from ...model.finding import Finding
 from ..context import Context, fmt, is_total_row, label_of, where
 from ..tolerance import sum_ok
@@ -66,9 +66,9 @@ def _check_sum(
 ) -> Finding | None:
     total_cell = row.cells.get(total_key)
     parts = [row.cells.get(k) for k in part_keys]
-    present = [p for p in parts if p is not None and p.value is not None]
+    present = [p.value for p in parts if p is not None and p.value is not None]
     if total_cell is None or total_cell.value is None:
-        if not present or sum((p.value for p in present), Decimal(0)) == 0:
+        if not present or sum(present, Decimal(0)) == 0:
             return None
         total = Decimal(0)
     else:
@@ -78,8 +78,8 @@ def _check_sum(
     if not present and total_cell is not None:
         # nothing printed in the parts: only a finding if the parts columns exist and the total is not blank
         pass
-    expected = sum((p.value for p in present), Decimal(0))
-    if sum_ok(total, [p.value for p in present], step):
+    expected = sum(present, Decimal(0))
+    if sum_ok(total, present, step):
         return None
     col = table.column(total_key)
     return Finding(
@@ -101,7 +101,7 @@ def check_row_identities(doc, ctx: Context) -> Iterable[Finding]:
                 yield from _row_identities(table, side, ctx.step(table), block)
 
 
-def _blocks(table: Table, side: str | None) -> list[list | None]:
+def _blocks(table: Table, side: str | None) -> list[list[Column]] | list[None]:
     """Column blocks that repeat one set of roles, each from its own 合计 (the 三公 决算
     table prints 合计 因公出国 … under 预算数 and again under 决算数): each block adds up on
     its own.  One block (``None``: all columns) when 合计 is printed once."""
@@ -129,7 +129,7 @@ def _row_identities(table: Table, side: str | None, step: Decimal, columns=None)
     funds = roles.all(FUNDS)
     carry = [c.key for c in table.columns if c.side == side and c.role and c.role.startswith("carryover")]
     carry_total = roles.key_for("carryover.subtotal") or roles.key_for("carryover.total")
-    carry_top = [k for k in carry if (table.column(k).role == "carryover")]
+    carry_top = [k for k in carry if (ccol := table.column(k)) is not None and ccol.role == "carryover"]
     extra_income = roles.all(("non_fiscal_balance", "prior_account_balance"))
     three = roles.all(THREE_PUBLIC_PARTS)
     vehicle = roles.key_for("vehicle")
@@ -213,7 +213,10 @@ def check_named_items(doc, ctx: Context) -> Iterable[Finding]:
     for table in doc.tables:
         if table.id in ("three_public_expenses", "final_three_public_expenses"):
             group = "three_public"
-            sums = (("total", ("abroad", "vehicle", "reception")), ("vehicle", ("vehicle_purchase", "vehicle_operation")))
+            sums: tuple[tuple[str, tuple[str, ...]], ...] = (
+                ("total", ("abroad", "vehicle", "reception")),
+                ("vehicle", ("vehicle_purchase", "vehicle_operation")),
+            )
         elif table.id == "fixed_assets":
             group = "fixed_assets"
             sums = (("total", ("buildings", "vehicles", "equipment", "other")),)

@@ -83,7 +83,9 @@ def check_two_sided(doc, ctx: Context) -> Iterable[Finding]:
         yield from _fund_balance(ctx, table, totals)
 
 
-def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: list[str]):
+def _side_sums(
+    ctx: Context, table: Table, side: str, rows: list[Row], keys: list[str]
+) -> tuple[Row | None, Row | None, list[Finding]]:
     cat = ctx.catalog
     group = _group(side)
     concepts = [cat.row_concept(group, r.item) for r in rows]
@@ -103,7 +105,7 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
             top = 1
         tops = [i for i, lv in enumerate(levels) if lv == top]
         for key in keys:
-            f = _sum(table, year_total, key, [items[i] for i in tops], "各项之和", ctx.step(table))
+            f = _sum(table, rows[yt], key, [items[i] for i in tops], "各项之和", ctx.step(table))
             if f:
                 found.append(f)
         # a numbered line with sub-lines = Σ sub-lines
@@ -129,7 +131,7 @@ def _side_sums(ctx: Context, table: Table, side: str, rows: list[Row], keys: lis
         ]
         extra = [r for r in extra if not _SUB.match(r.label)]
         for key in keys:
-            f = _sum(table, grand_total, key, [year_total] + extra, "本年合计与结转结余之和", ctx.step(table))
+            f = _sum(table, rows[gt], key, [rows[yt]] + extra, "本年合计与结转结余之和", ctx.step(table))
             if f:
                 found.append(f)
     return year_total, grand_total, found

@@ -49,8 +49,8 @@ def check_required_tables(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
             location=Location(table=spec.id),
         )
     for t in doc.tables:
-        spec = ctx.catalog.table_by_id.get(t.id)
-        if spec is None or not spec.required or not t.numeric:
+        tspec = ctx.catalog.table_by_id.get(t.id)
+        if tspec is None or not tspec.required or not t.numeric:
             continue
         if not t.rows and not t.note:
             yield Finding(

@@ -202,11 +202,11 @@ def _group(ctx: Context, g: UnitGroup) -> Iterable[Finding | None]:
         if app is None or ft is None:
             continue
         k = app.key_for(role, "expenditure")
-        line = _side_line(ctx, app, "expenditure", "year_total")
-        if k is None or line is None:
+        year_line = _side_line(ctx, app, "expenditure", "year_total")
+        if k is None or year_line is None:
             continue
         tr = total_row(ft)
-        a = _fig(ctx, app, line, k)
+        a = _fig(ctx, app, year_line, k)
         if tr is None:
             if a is not None and not a.blank and a.value != 0 and not ft.rows:
                 yield Finding(

@@ -16,13 +16,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ...model import Row, Table
 from ...model.codes import parent
 from ...model.finding import Finding
 from ..context import Context, fmt, is_total_row, where
 from ..tolerance import sum_mismatch, sum_ok
+
+
+def _code(row: Row) -> str:
+    """The subject code of a row the tree rules are given (rows with a code, never ``None``)."""
+    code = row.code
+    if code is None:
+        raise TypeError("a row without a subject code in the code tree")
+    return code
 
 
 def _amount_columns(table: Table, side: str | None) -> list[str]:
@@ -116,7 +124,7 @@ def _without_group_lines(rows: list[Row], by_unit: bool) -> list[Row]:
 def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iterable[Finding]:
     by_code: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
-        by_code[r.code].append(r)
+        by_code[_code(r)].append(r)
     children: dict[str, list[str]] = defaultdict(list)
     for code in by_code:
         # the nearest ancestor the table prints: a level it leaves out is no row of its own,
@@ -147,13 +155,15 @@ def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iter
 
 
 def _column_total(
-    table: Table, total: Row, rows: list[Row], keys: list[str], step: Decimal, uncoded: list[Row] = ()
+    table: Table, total: Row, rows: list[Row], keys: list[str], step: Decimal, uncoded: Sequence[Row] = ()
 ) -> Iterable[Finding]:
-    codes = {r.code for r in rows}
-    kinds = {r.code[0] for r in rows}
+    codes = {_code(r) for r in rows}
+    kinds = {c[0] for c in codes}
     if len(kinds) != 1:
         return
-    tops = [r for r in rows if not (parent(r.code) and parent(r.code) in codes) and not _ancestor_present(r.code, codes)]
+    tops = [
+        r for r in rows if not (parent(_code(r)) and parent(_code(r)) in codes) and not _ancestor_present(_code(r), codes)
+    ]
     if not tops:
         return
     for key in keys:
@@ -172,7 +182,7 @@ def _column_total(
         )
 
 
-def _with_uncoded(tv: Decimal, vals: list[Decimal], uncoded: list[Row], key: str, step: Decimal) -> bool:
+def _with_uncoded(tv: Decimal, vals: list[Decimal], uncoded: Sequence[Row], key: str, step: Decimal) -> bool:
     """合计 = Σ classes + Σ rows printed without a subject code.
 
     A project list (上年结转资金支出表) may leave the 功能分类 code of a row blank (a project

@@ -115,8 +115,11 @@ def _figure(ctx: Context, g: UnitGroup, spec: str) -> tuple[Decimal, AmountUnit,
                 return c.value, table.amount_unit, ctx.step(table)
         return None
     if len(parts) == 2:
-        group = "three_public" if kind == "three_public" else ("fixed_assets" if kind == "assets" else None)
-        if group is None:
+        if kind == "three_public":
+            group = "three_public"
+        elif kind == "assets":
+            group = "fixed_assets"
+        else:
             return None
         k = (
             table.key_for("value")
@@ -223,8 +226,8 @@ def check_narrative_amounts(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
             if fig:
                 candidates.append(fig)
                 what = f"科目 {code}"
-        elif qm and ctx.catalog.class_code(qm.group(1)):
-            code = ctx.catalog.class_code(qm.group(1))
+        elif qm and (class_code := ctx.catalog.class_code(qm.group(1))):
+            code = class_code
             fig = _code_figure(ctx, g, code)
             if fig:
                 candidates.append(fig)

@@ -68,7 +68,10 @@ SUBJECT_TABLES = frozenset(
 #: ``code_kind`` of the few hundred codes a document prints, asked many times per code
 _code_kind = lru_cache(maxsize=1 << 12)(code_kind)
 
-_OTHER_ECONOMIC = {CodeKind.ECONOMIC: CodeKind.GOV_ECONOMIC, CodeKind.GOV_ECONOMIC: CodeKind.ECONOMIC}
+_OTHER_ECONOMIC: dict[CodeKind | None, CodeKind] = {
+    CodeKind.ECONOMIC: CodeKind.GOV_ECONOMIC,
+    CodeKind.GOV_ECONOMIC: CodeKind.ECONOMIC,
+}
 
 KIND_NAMES = {
     CodeKind.FUNCTIONAL: "支出功能分类",
@@ -143,11 +146,17 @@ class _Index:
         column's name is cut there (``办公费办公经费`` → ``办公费``).
         """
         name = printed_name(row)
-        if name is None or self.accepts(row.code, name):
-            return name
-        if name in self.below.get(row.code, ()):
+        if name is None:
             return None
-        other = _OTHER_ECONOMIC.get(_code_kind(row.code))
+        code = row.code
+        if code is None:
+            # (callers pass coded rows only; an uncoded row has never had a name here)
+            raise TypeError("row_name of a row without a subject code")
+        if self.accepts(code, name):
+            return name
+        if name in self.below.get(code, ()):
+            return None
+        other = _OTHER_ECONOMIC.get(_code_kind(code))
         if other is not None:
             names = self.of_kind[other]
             if name in names:
@@ -181,7 +190,10 @@ def _shifted(idx: _Index, rows: list[Row], names: list[str | None], i: int) -> b
     code.  ``rows`` are the rows of one classification, in table order."""
 
     def carries(a: int, b: int) -> bool:
-        return 0 <= a < len(rows) and 0 <= b < len(rows) and bool(names[a]) and names[a] in idx.names.get(rows[b].code, ())
+        if not (0 <= a < len(rows) and 0 <= b < len(rows) and names[a]):
+            return False
+        code = rows[b].code
+        return code is not None and names[a] in idx.names.get(code, ())
 
     return any(carries(i, i + d) and (carries(i + d, i + 2 * d) or carries(i - d, i)) for d in (1, -1))
 
@@ -195,28 +207,33 @@ def check_subject_codes(doc: Disclosure, ctx: Context) -> Iterable[Finding]:
             continue
         rows = [r for r in t.rows if r.code and _code_kind(r.code) in KIND_NAMES]
         names = [run.idx.row_name(r) for r in rows]
-        runs = {k: [i for i, r in enumerate(rows) if _code_kind(r.code) is k] for k in KIND_NAMES}
+        runs: dict[CodeKind | None, list[int]] = {
+            k: [i for i, r in enumerate(rows) if _code_kind(r.code) is k] for k in KIND_NAMES
+        }
         for i, r in enumerate(rows):
+            code = r.code
+            if code is None:
+                continue  # (never: ``rows`` are the rows with a code)
             name = names[i]
-            if name is not None and not run.idx.accepts(r.code, name):
-                same = runs[_code_kind(r.code)]
+            if name is not None and not run.idx.accepts(code, name):
+                same = runs[_code_kind(code)]
                 if _shifted(run.idx, [rows[j] for j in same], [names[j] for j in same], same.index(i)):
                     name = None
-            yield from run.code(t, r, r.code, name)
+            yield from run.code(t, r, code, name)
             for other in r.codes.values():
-                if other != r.code:
+                if other != code:
                     yield from run.code(t, r, other, None)
             if name is None:
                 continue
-            if r.code not in seen:
-                seen[r.code] = (name, t.title)
+            if code not in seen:
+                seen[code] = (name, t.title)
                 continue
-            first, title = seen[r.code]
-            if run.cat.subject(r.code) is not None and run.idx.accepts(r.code, first) != run.idx.accepts(r.code, name):
+            first, title = seen[code]
+            if run.cat.subject(code) is not None and run.idx.accepts(code, first) != run.idx.accepts(code, name):
                 continue  # the odd name is reported against the catalogue already
             if first != name and first not in name and name not in first:
-                msg = f"科目 {r.code} 在{title}中为“{first}”，在{t.title}中为“{name}”"
-                yield from run.once("inconsistent", r.code, "subject-name-inconsistent", msg, _loc(t, r, r.code))
+                msg = f"科目 {code} 在{title}中为“{first}”，在{t.title}中为“{name}”"
+                yield from run.once("inconsistent", code, "subject-name-inconsistent", msg, _loc(t, r, code))
 
 
 class _Run:
@@ -266,13 +283,13 @@ class _Run:
         """A code whose 类 exists but which the catalogue does not list."""
         other = self.idx.other_code(kind, code, name, known=False) if name else None
         if other is not None:
-            msg = f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中，而“{self.cat.subject(other).name}”是科目 {other} 的名称（编码有误）"
+            msg = f"{t.title}：科目编码 {shown} 不在{KIND_NAMES[kind]}科目中，而“{self.cat.subjects[other].name}”是科目 {other} 的名称（编码有误）"
             yield from self.once("unknown", code, "subject-name-of-other-code", msg, loc)
         elif kind is CodeKind.FUNCTIONAL:
             msg = f"{t.title}：科目编码 {shown} 不在内置支出功能分类科目目录中（新版科目或编码有误）"
             yield from self.once("unknown", code, "subject-code-not-in-catalog", msg, loc)
-        elif len(code) == 7 and self.cat.subject(code[:5]) is not None:
-            msg = f"{t.title}：{shown} 是 {code[:5]}“{self.cat.subject(code[:5]).name}”下的地方扩展科目，名称未核对"
+        elif len(code) == 7 and (up := self.cat.subject(code[:5])) is not None:
+            msg = f"{t.title}：{shown} 是 {code[:5]}“{up.name}”下的地方扩展科目，名称未核对"
             yield from self.once("unknown", code, "subject-code-regional", msg, loc)
         elif len(code) == 7:
             msg = f"{t.title}：科目编码 {shown} 的上级科目 {code[:5]} 不在{KIND_NAMES[kind]}科目中"

@@ -125,9 +125,9 @@ def _merge_triple(a: list[Run], b: list[Run], c: list[Run], cell: float) -> list
             return None
     merged: list[Run] = []
     for k, r in enumerate(a):
-        tail = joined.get(k)
-        if tail:
-            r = Run(r.text + "".join(t.text for t in tail), min(r.x0, *(t.x0 for t in tail)), max(r.x1, *(t.x1 for t in tail)), r.top, r.bottom, r.start)
+        got = joined.get(k)
+        if got:
+            r = Run(r.text + "".join(t.text for t in got), min(r.x0, *(t.x0 for t in got)), max(r.x1, *(t.x1 for t in got)), r.top, r.bottom, r.start)
         merged.append(r)
     return sorted(merged + list(b), key=_x0)
 

@@ -35,7 +35,7 @@ import pypdfium2.raw as R
 _RUN_RE = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
 
 _BOX_PROTO = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-_loose_box = _BOX_PROTO(ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.c_void_p).value)
+_loose_box = _BOX_PROTO(ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0)
 _unpack_rect = struct.Struct("4f").unpack_from  # FS_RECTF: left, top, right, bottom
 
 
@@ -139,7 +139,7 @@ class PageReader:
                 if not matches:
                     return _no_text(page)
                 quarter = _dominant_quarter(textpage, matches)
-                tp = ctypes.cast(textpage, ctypes.c_void_p).value
+                tp = ctypes.cast(textpage, ctypes.c_void_p).value or 0  # (never null here)
                 runs = self._runs(tp, matches, quarter)
                 left, right, top, bottom = _page_box(page, quarter)
                 # text whose baseline is off the page is not shown (pdftotext drops it too)
