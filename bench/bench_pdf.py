@@ -1,6 +1,7 @@
 """PDF throughput: parse + check of every corpus PDF beside ``pdftotext -layout``, same run.
 
     .venv/bin/python bench/bench_pdf.py [PDF_DIR] [--jobs N] [--rounds R]
+    .venv-compiled/bin/python bench/bench_pdf.py …     # the compiled build (scripts/compiled.sh)
 
 Over the same files with the same parallelism (``--jobs`` processes, default one per
 core) it times, in each round:
@@ -32,6 +33,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpus" / "pdf"
+
+
+def build_kind() -> str:
+    """Which yusuan this runs: the mypyc-compiled build (``YUSUAN_COMPILE=1``) or plain Python."""
+    from yusuan.parse import tables
+
+    return "compiled (mypyc)" if tables.__file__.endswith((".so", ".pyd")) else "plain Python"
 
 
 def page_count(path: Path) -> int:
@@ -97,7 +105,8 @@ def main() -> None:
         sys.exit(f"no *.pdf in {args.pdf_dir}")
     mb = sum(p.stat().st_size for p in paths) / 1e6
     pages = sum(page_count(p) for p in paths)
-    print(f"{len(paths)} PDFs, {pages} pages, {mb:.1f} MB; {args.jobs} processes; {args.rounds} rounds", flush=True)
+    print(f"{len(paths)} PDFs, {pages} pages, {mb:.1f} MB; {args.jobs} processes; {args.rounds} rounds; "
+          f"yusuan build: {build_kind()}", flush=True)
 
     times: dict[str, list[float]] = {"pdftotext -layout": [], "yusuan extract": [], "yusuan parse+check": []}
     outcomes = []

@@ -1,6 +1,7 @@
 """Throughput of parse + check on text disclosures, in one process, beside a baseline.
 
     python bench/bench_text.py [CORPUS_TEXT_DIR]
+    .venv-compiled/bin/python bench/bench_text.py     # the compiled build (scripts/compiled.sh)
 
 Prints documents/s and MB/s for (a) the seed document repeated (seed-sized documents per
 second on one core) and (b) every file of ../shared/corpus/text, next to the baseline
@@ -21,6 +22,13 @@ from yusuan.parse import parse_text
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_358c1be7637ddf8e.txt"
 CORPUS = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus" / "text"
+
+
+def build_kind() -> str:
+    """Which yusuan this runs: the mypyc-compiled build (``YUSUAN_COMPILE=1``) or plain Python."""
+    from yusuan.parse import tables
+
+    return "compiled (mypyc)" if tables.__file__.endswith((".so", ".pyd")) else "plain Python"
 
 
 def baseline(paths: list[Path]) -> float:
@@ -48,6 +56,7 @@ def best(fn, paths, repeat=3) -> float:
 def main() -> None:
     if not SEED.exists() or not CORPUS.is_dir():
         sys.exit(f"need {SEED} and {CORPUS}")
+    print(f"yusuan build: {build_kind()}")
     ours([SEED])  # warm up: catalogue load, regex compilation
     seed_runs = [SEED] * 200
     t = best(ours, seed_runs)
