@@ -22,6 +22,7 @@ Target: parse+check no slower than 2× pdftotext.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -118,6 +119,9 @@ def main() -> None:
             elif name == "yusuan extract":
                 t = run_extract(paths, args.jobs)
             else:
+                # the previous round's results go first: workers fork from this process
+                outcomes = []
+                gc.collect()
                 t, outcomes = run_yusuan(paths, args.jobs)
             times[name].append(t)
             print(f"  round {r + 1}: {name:20s} {t:6.2f} s", flush=True)

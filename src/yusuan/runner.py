@@ -8,6 +8,7 @@ document runs past the time limit, reports that document and starts a fresh work
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -61,6 +62,10 @@ def _worker(tasks: mp.Queue, conn, memory_mb: int) -> None:
     Each worker writes to a pipe of its own, synchronously: a worker killed by its memory cap
     (or by anything else) cannot take a shared lock or a half-sent message with it, and its
     "start" is in the parent's hands before the document is read."""
+    # what the worker inherited from the parent (its imports, and in a long-lived parent the
+    # results it already holds) is never garbage here: keep the collector off it, so that
+    # collections in the worker do not walk (and copy, page by page) the parent's heap
+    gc.freeze()
     _limit_memory(memory_mb)
     while True:
         item = tasks.get()

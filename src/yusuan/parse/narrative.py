@@ -11,7 +11,7 @@ anywhere, even inside a number), then split into clauses.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from ..model import Amount, Location, Section, strip_ordinal
@@ -105,8 +105,11 @@ def _to_decimal(text: str) -> Decimal | None:
         return None
 
 
-def extract_amounts(text: str, page: int | None, line: int | None, heading: str = "") -> list[Amount]:
-    """Every amount and percentage in ``text`` with the label that precedes it."""
+def extract_amounts(
+    text: str, page: int | None, line: int | None, heading: str = "", locate: Callable[[str], Location] | None = None
+) -> list[Amount]:
+    """Every amount and percentage in ``text`` with the label that precedes it; located at
+    ``page``/``line``, or where ``locate`` finds each amount's text."""
     out: list[Amount] = []
     sentences = _sentences(text)
     for sent in sentences:
@@ -156,7 +159,7 @@ def extract_amounts(text: str, page: int | None, line: int | None, heading: str 
                     kind=akind,
                     sentence=sent.strip(),
                     year=year,
-                    location=Location(page=page, line=line, table="narrative"),
+                    location=locate(sent[start:end]) if locate else Location(page=page, line=line, table="narrative"),
                 )
             )
     return out
@@ -180,26 +183,40 @@ _LABEL_EDGES_RE = re.compile(r"^[：:，,、\s]+|[为是了：:约共计达到�
 _DIGIT_NOISE_RE = re.compile(r"[\s,，]")
 
 
+class _Locator:
+    """Where each of a section's amounts is printed: the first line, from the previous
+    amount's on, whose digits hold the amount's (amounts come in the order of the text)."""
+
+    def __init__(self, body: list[Line]) -> None:
+        self.body = body
+        self.k = 0
+        self.squashed: list[str] | None = None
+
+    def __call__(self, amount_text: str) -> Location:
+        body = self.body
+        if self.squashed is None:
+            self.squashed = [_DIGIT_NOISE_RE.sub("", ln.text) for ln in body]
+        squashed = self.squashed
+        digits = _DIGIT_NOISE_RE.sub("", amount_text)
+        page: int | None = None
+        line: int | None = None
+        for i in range(self.k, len(body)):
+            if digits and digits in squashed[i]:
+                page, line, self.k = body[i].page, body[i].lineno, i
+                break
+        else:
+            if body:
+                j = min(self.k, len(body) - 1)
+                page, line = body[j].page, body[j].lineno
+        return Location(page=page, line=line, table="narrative")
+
+
 def build_sections(lines: list[Line]) -> list[Section]:
     """Sections with their text and amounts; each amount located at the line that prints it."""
     sections = []
     for heading, body in split_sections(lines):
         text = _join(body)
-        amounts = extract_amounts(text, None, None, heading)
-        located = []
-        k = 0
-        squashed = [_DIGIT_NOISE_RE.sub("", ln.text) for ln in body] if amounts else []
-        for a in amounts:
-            digits = _DIGIT_NOISE_RE.sub("", a.text)
-            page = line = None
-            for i in range(k, len(body)):
-                if digits and digits in squashed[i]:
-                    page, line, k = body[i].page, body[i].lineno, i
-                    break
-            else:
-                if body:
-                    page, line = body[min(k, len(body) - 1)].page, body[min(k, len(body) - 1)].lineno
-            located.append(replace(a, location=Location(page=page, line=line, table="narrative")))
+        located = extract_amounts(text, None, None, heading, _Locator(body))
         first = body[0] if body else None
         sections.append(
             Section(
