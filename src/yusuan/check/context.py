@@ -138,8 +138,10 @@ def where(table: Table, row: Row | None, key: str | None = None) -> Location:
     )
 
 
-def finding(code: str, message: str, loc: Location, expected: Decimal | None = None, actual: Decimal | None = None) -> Finding:
-    return Finding(code=code, message=message, location=loc, expected=expected, actual=actual)
+def sum_finding(code: str, message: str, table: Table, row: Row, key: str, off: tuple[Decimal, Decimal]) -> Finding:
+    """A printed total that is not the sum of its parts, at the total's cell: ``off`` is
+    ``tolerance.sum_mismatch``'s (expected = the sum, actual = the printed total)."""
+    return Finding(code=code, message=message, location=where(table, row, key), expected=off[0], actual=off[1])
 
 
 def label_of(table: Table, row: Row) -> str:

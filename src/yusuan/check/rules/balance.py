@@ -16,7 +16,7 @@ from typing import Iterable
 
 from ...model import Row, Table
 from ...model.finding import Finding
-from ..context import Context, amount_key, fmt, where
+from ..context import Context, amount_key, fmt, sum_finding, where
 from ..tolerance import same_ok, sum_mismatch
 
 _L1 = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
@@ -144,12 +144,13 @@ def _sum(table: Table, total: Row, key: str, parts: list[Row], what: str, step: 
     if off is None:
         return None
     col = table.column(key)
-    return Finding(
-        code="side-total-mismatch",
-        message=f"{table.title}：“{total.item}”{col.header if col else ''} {fmt(tval)}，{what}为 {fmt(off[0])}",
-        location=where(table, total, key),
-        expected=off[0],
-        actual=off[1],
+    return sum_finding(
+        "side-total-mismatch",
+        f"{table.title}：“{total.item}”{col.header if col else ''} {fmt(tval)}，{what}为 {fmt(off[0])}",
+        table,
+        total,
+        key,
+        off,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 from ...model import Row, Table
 from ...model.codes import parent
 from ...model.finding import Finding
-from ..context import Context, fmt, is_total_row, where
+from ..context import Context, fmt, is_total_row, sum_finding
 from ..tolerance import sum_mismatch, sum_ok
 
 
@@ -74,12 +74,13 @@ def check_item_lists(doc, ctx: Context) -> Iterable[Finding]:
                 if off is None:
                     continue
                 col = table.column(key)
-                yield Finding(
-                    code="list-total-mismatch",
-                    message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，{len(items)} 项之和为 {fmt(off[0])}",
-                    location=where(table, total, key),
-                    expected=off[0],
-                    actual=off[1],
+                yield sum_finding(
+                    "list-total-mismatch",
+                    f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，{len(items)} 项之和为 {fmt(off[0])}",
+                    table,
+                    total,
+                    key,
+                    off,
                 )
 
 
@@ -145,12 +146,13 @@ def _tree(table: Table, rows: list[Row], keys: list[str], step: Decimal) -> Iter
             if off is None:
                 continue
             col = table.column(key)
-            yield Finding(
-                code="hierarchy-sum-mismatch",
-                message=f"{table.title}：科目 {pcode}“{prow.item}”{col.header if col else key} {fmt(pval)}，下级科目（{'、'.join(kids[:6])}{'…' if len(kids) > 6 else ''}）之和为 {fmt(off[0])}",
-                location=where(table, prow, key),
-                expected=off[0],
-                actual=off[1],
+            yield sum_finding(
+                "hierarchy-sum-mismatch",
+                f"{table.title}：科目 {pcode}“{prow.item}”{col.header if col else key} {fmt(pval)}，下级科目（{'、'.join(kids[:6])}{'…' if len(kids) > 6 else ''}）之和为 {fmt(off[0])}",
+                table,
+                prow,
+                key,
+                off,
             )
 
 
@@ -173,12 +175,13 @@ def _column_total(
         if off is None or _with_uncoded(off[1], vals, uncoded, key, step):
             continue
         col = table.column(key)
-        yield Finding(
-            code="column-total-mismatch",
-            message=f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，各类科目之和为 {fmt(off[0])}",
-            location=where(table, total, key),
-            expected=off[0],
-            actual=off[1],
+        yield sum_finding(
+            "column-total-mismatch",
+            f"{table.title}：合计行 {col.header if col else key} {fmt(tval)}，各类科目之和为 {fmt(off[0])}",
+            table,
+            total,
+            key,
+            off,
         )
 
 
