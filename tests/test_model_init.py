@@ -1,8 +1,8 @@
 """Hand-written ``__init__`` of dataclasses on the hot path stay in step with their fields.
 
-A few records built thousands of times per document (Location, Cell, Row, Line, Slot,
-HeaderCell, GridRow, the row buffer) write their ``__init__`` out, so that mypyc compiles it
-(docs/architecture.md, "The compiled build"); the fields are still declared for
+A few records built thousands of times per document (Location, Cell, Row, Amount, Indicator,
+Line, Slot, HeaderCell, GridRow, the row buffer) write their ``__init__`` out, so that mypyc
+compiles it (docs/architecture.md, "The compiled build"); the fields are still declared for
 ``@dataclass`` (repr, eq, hash, ``fields``, ``replace``). A field added to the class but not to
 ``__init__`` — or given another default — fails here, in the plain and the compiled build.
 """
@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from yusuan.model import Cell, Location, Row
+from yusuan.model import Amount, Cell, Indicator, Location, Row
+from yusuan.model.money import AmountUnit
 from yusuan.parse.grid import GridRow, HeaderCell, Slot
 from yusuan.parse.layout import Line, Word
 from yusuan.parse.tables import _RowBuf
@@ -28,6 +29,10 @@ VALUES = {
     Cell: dict(text="1.50", value=Decimal("1.50"), location=Location(page=5)),
     Row: dict(label="合计", cells={"total": Cell(text="1")}, seq="1", code="201", side="income",
               codes={"economic": "30101"}, unit_code="542001", page=2, line=7),
+    Amount: dict(value=Decimal("12.5"), text="12.5万元", label="一般公共预算", unit=AmountUnit.YUAN, kind="change",
+                 sentence="比上年增加12.5万元", year=2025, location=Location(page=3)),
+    Indicator: dict(level1="产出指标", level2="数量指标", level3="培训人次", description="全年", value_text="≥95%",
+                    comparator="≥", number=Decimal("95"), unit="%", basis="计划标准", location=Location(page=4)),
     Line: dict(words=[Word("乙", 1.0, 3.0)], page=2, lineno=8, text="乙", _joined="乙"),
     Slot: dict(x0=1.5, x1=9.5, numeric=3, text=2, digits=True, coded=True),
     HeaderCell: dict(text="合计", line=1, first=2, last=3, center=4.5, x0=1.5, x1=7.5),

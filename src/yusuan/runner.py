@@ -81,6 +81,22 @@ def _worker(tasks: mp.Queue, conn, memory_mb: int) -> None:
             conn.send(("done", idx, (None, f"{path}: {exc}", time.perf_counter() - t0)))
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _prepare() -> None:
+    """What every worker needs, loaded once here before the workers fork from this process
+    (the parse and check modules and the catalog), rather than once in each worker."""
+    from . import catalog
+    from .api import load  # noqa: F401
+
+    catalog.get()
+
+
 def run_inline(paths: list[Path]) -> Iterator[Outcome]:
     for p in paths:
         t0 = time.perf_counter()
@@ -100,9 +116,12 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(paths)))
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    _prepare()
     tasks: mp.Queue = ctx.Queue()
-    for i, p in enumerate(paths):
-        tasks.put((i, str(p)))
+    # the largest files first: a big document taken last would leave the other workers
+    # idle at the end of the run (results still come back in input order)
+    for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
+        tasks.put((i, str(paths[i])))
     workers: dict[object, mp.Process] = {}  # the parent's end of a worker's pipe -> worker
     outcomes: dict[int, Outcome] = {}
     running: dict[object, tuple[int, float]] = {}  # pipe -> (document index, start)

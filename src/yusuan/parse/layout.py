@@ -39,7 +39,7 @@ class Word(NamedTuple):
 
 
 #: ``Word(text, x0, x1)`` without the named tuple's Python-level ``__new__`` (hot loops only)
-_new_word = partial(tuple.__new__, Word)
+new_word = partial(tuple.__new__, Word)
 
 
 @dataclass(slots=True)
@@ -157,12 +157,12 @@ def words_from_text_line(text: str) -> list[Word]:
         if joined:
             _emit(words, text[start:end], start)
         elif start >= 0:
-            words.append(_new_word((text[start:end], float(start), float(end))))
+            words.append(new_word((text[start:end], float(start), float(end))))
         start, end, joined = at, pos, False
     if joined:
         _emit(words, text[start:end], start)
     elif start >= 0:
-        words.append(_new_word((text[start:end], float(start), float(end))))
+        words.append(new_word((text[start:end], float(start), float(end))))
     return words
 
 
@@ -170,9 +170,9 @@ def _emit(words: list[Word], tok: str, start: int) -> None:
     """Append token ``tok`` (at offset ``start``) as one word, or split at single spaces."""
     if " " in tok and _ATOM_CHAR_RE.search(tok):
         for off, piece, end in _split_single_spaces(tok):
-            words.append(_new_word((piece, float(start + off), float(start + end))))
+            words.append(new_word((piece, float(start + off), float(start + end))))
     else:
-        words.append(_new_word((tok, float(start), float(start + len(tok)))))
+        words.append(new_word((tok, float(start), float(start + len(tok)))))
 
 
 def _words_by_regex(text: str) -> list[Word]:
@@ -192,12 +192,12 @@ def words_from_tab_line(text: str) -> list[Word]:
     """Tab-separated cells: ``x0`` is the cell index."""
     if "\t" not in text:  # prose and titles: one cell
         c = text.strip()
-        return [_new_word((c, 0.0, 0.99))] if c else []
+        return [new_word((c, 0.0, 0.99))] if c else []
     out = []
     for i, cell in enumerate(text.split("\t")):
         c = cell.strip()
         if c:
-            out.append(_new_word((c, float(i), i + 0.99)))
+            out.append(new_word((c, float(i), i + 0.99)))
     return out
 
 

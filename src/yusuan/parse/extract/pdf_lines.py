@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..layout import ATOM_RE, FRACTION_RE, INTEGER_RE, Line, Word
+from ..layout import ATOM_RE, FRACTION_RE, INTEGER_RE, Line, Word, new_word
 from .pdf_page import Run, nominal_cells
 
 #: gaps, in character cells of the page
@@ -166,11 +166,17 @@ def _x0(r: Run) -> float:
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-−]?\d[\d,]*\.\d{1,2})$")
 
 
+def _may_be_glued(t: str) -> bool:
+    """What ``_GLUED_RE`` needs, tested without the regex (most runs are plain amounts or
+    labels): a fraction point, a digit last, and a Chinese character or bracket before it."""
+    return "." in t and t[-1].isdecimal() and (not t.isascii() or ")" in t)
+
+
 def _unglue(r: Run) -> list[Run]:
     """A label set flush against its amount is two cells: split the run where the amount
     starts, its x in proportion to the characters' nominal widths (no table label ends with
     an amount with decimals; a sentence that does reads the same with a space there)."""
-    m = _GLUED_RE.match(r.text)
+    m = _GLUED_RE.match(r.text) if _may_be_glued(r.text) else None
     if m is None or len(m.group(1)) < 2:
         return [r]
     label, amount = m.group(1), m.group(2)
@@ -186,7 +192,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     words: list[Word] = []
     parts: list[str] = []
     cut: set[int] = set()  # amounts cut off the label they were glued to: words of their own
-    if any(_GLUED_RE.match(r.text) for r in line):
+    if any(_may_be_glued(r.text) and _GLUED_RE.match(r.text) for r in line):
         pieces = [_unglue(r) for r in line]
         cut = {id(p[1]) for p in pieces if len(p) == 2}
         line = [piece for p in pieces for piece in p]
@@ -196,12 +202,15 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
     first = line[0]
     text, x0, x1, last = first.text, first.x0, first.x1, first
     glyphs = len(first.text) <= _GLYPHS  # the word so far is made of runs of a glyph or so
+    last_atom: bool | None = None  # whether ``last`` is a number or code, once known
     for r in line[1:]:
         gap = r.x0 - x1
+        b: bool | None = None
         if gap < space_gap and id(r) not in cut:
             if r.text == last.text and abs(r.x0 - last.x0) < 0.3 * cell:
                 continue  # the same glyphs drawn twice (fake bold)
-            a, b = atom(last.text) is not None, atom(r.text) is not None
+            a = last_atom if last_atom is not None else atom(last.text) is not None
+            b = atom(r.text) is not None
             joined = True
             if last.text[-1] >= _WIDE and r.text[0] >= _WIDE:
                 # Chinese is set solid: a gap PDFium marked between two Chinese phrases
@@ -220,6 +229,7 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
                 text += r.text
                 x1 = max(x1, r.x1)
                 last = Run(text, x0, x1, r.top, r.bottom, r.start)
+                last_atom = None
                 glyphs = False
                 continue
             elif (
@@ -249,15 +259,15 @@ def make_words(line: list[Run], cell: float, unit: float, origin: float) -> tupl
             if joined:
                 if r.x1 > x1:
                     x1 = r.x1
-                last = r
+                last, last_atom = r, b
                 glyphs = glyphs and len(r.text) <= _GLYPHS
                 continue
-        words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
+        words.append(new_word((text, (x0 - origin) / unit, (x1 - origin) / unit)))
         parts.append(text)
         parts.append(" " * max(2, min(int(round(gap / cell)), 60)))
-        text, x0, x1, last = r.text, r.x0, r.x1, r
+        text, x0, x1, last, last_atom = r.text, r.x0, r.x1, r, b
         glyphs = len(r.text) <= _GLYPHS
-    words.append(Word(text, (x0 - origin) / unit, (x1 - origin) / unit))
+    words.append(new_word((text, (x0 - origin) / unit, (x1 - origin) / unit)))
     parts.append(text)
     return words, "".join(parts)
 
