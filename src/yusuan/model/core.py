@@ -84,8 +84,19 @@ class Location:
 _LOCATION_FIELDS = ("page", "table", "row", "column", "subject_code", "line", "unit_code", "sheet")
 
 
-def _location(*values) -> Location:
-    return Location(**dict(zip(_LOCATION_FIELDS, values)))
+def _location(
+    page: int | None = None,
+    table: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    subject_code: str | None = None,
+    line: int | None = None,
+    unit_code: str | None = None,
+    sheet: str | None = None,
+) -> Location:
+    # positional, keywords spelled out: compiled, a direct call of the native __init__
+    return Location(page=page, table=table, row=row, column=column, subject_code=subject_code, line=line,
+                    unit_code=unit_code, sheet=sheet)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,10 +115,31 @@ class Cell:
         object.__setattr__(self, "location", location if location is not None else Location())
 
     def __reduce__(self):
-        return _cell, (self.text, self.value, self.location)
+        # the most numerous record: its location's fields go in line with its own (one call
+        # and one tuple a cell, not two), trailing blanks left out
+        loc = self.location
+        values = (self.text, self.value, loc.page, loc.table, loc.row, loc.column, loc.subject_code, loc.line,
+                  loc.unit_code, loc.sheet)
+        n = len(values)
+        while n > 2 and values[n - 1] is None:
+            n -= 1
+        return _cell, values[:n]
 
 
-def _cell(text: str, value: Decimal | None, location: Location) -> Cell:
+def _cell(
+    text: str,
+    value: Decimal | None,
+    page: int | None = None,
+    table: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    subject_code: str | None = None,
+    line: int | None = None,
+    unit_code: str | None = None,
+    sheet: str | None = None,
+) -> Cell:
+    location = Location(page=page, table=table, row=row, column=column, subject_code=subject_code, line=line,
+                        unit_code=unit_code, sheet=sheet)
     return Cell(text=text, value=value, location=location)
 
 
@@ -223,7 +255,14 @@ class Row:
         return cell.value if cell else None
 
     def __reduce__(self):
-        return _rebuild, (type(self), _state(self))
+        return _row, (self.label, self.cells, self.seq, self.code, self.side, self.codes, self.unit_code, self.page,
+                      self.line)
+
+
+def _row(label: str, cells: Mapping[str, Cell], seq: str | None, code: str | None, side: str | None,
+         codes: Mapping[str, str], unit_code: str | None, page: int | None, line: int | None) -> Row:
+    return Row(label=label, cells=cells, seq=seq, code=code, side=side, codes=codes, unit_code=unit_code, page=page,
+               line=line)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -340,7 +379,14 @@ class Amount:
         object.__setattr__(self, "location", location if location is not None else Location())
 
     def __reduce__(self):
-        return _rebuild, (type(self), _state(self))
+        return _amount, (self.value, self.text, self.label, self.unit, self.kind, self.sentence, self.year,
+                         self.location)
+
+
+def _amount(value: Decimal, text: str, label: str, unit: AmountUnit | None, kind: str, sentence: str,
+            year: int | None, location: Location) -> Amount:
+    return Amount(value=value, text=text, label=label, unit=unit, kind=kind, sentence=sentence, year=year,
+                  location=location)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -417,7 +463,14 @@ class Indicator:
         object.__setattr__(self, "location", location if location is not None else Location())
 
     def __reduce__(self):
-        return _rebuild, (type(self), _state(self))
+        return _indicator, (self.level1, self.level2, self.level3, self.description, self.value_text,
+                            self.comparator, self.number, self.unit, self.basis, self.location)
+
+
+def _indicator(level1: str, level2: str, level3: str, description: str, value_text: str, comparator: str | None,
+               number: Decimal | None, unit: str | None, basis: str, location: Location) -> Indicator:
+    return Indicator(level1=level1, level2=level2, level3=level3, description=description, value_text=value_text,
+                     comparator=comparator, number=number, unit=unit, basis=basis, location=location)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

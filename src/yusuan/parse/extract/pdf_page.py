@@ -184,7 +184,7 @@ class PageReader:
     def _check_runs(self, tp: ctypes.c_void_p, runs: list[Run], cell: float, quarter: int) -> list[Run]:
         """Measure again, glyph by glyph, the runs whose box their characters cannot fill."""
         bad = [r.split or _too_wide(r, cell) for r in runs]
-        if any(_CJK_DIGIT_RE.search(r.text) for r in runs):
+        if any(_cjk_digit(r.text) for r in runs):
             runs, bad = self._cut_overflow(tp, runs, bad, cell, quarter)
         if not any(bad):
             return runs
@@ -224,7 +224,7 @@ class PageReader:
         out_runs: list[Run] = []
         out_bad: list[bool] = []
         for r, flagged in zip(runs, bad):
-            if flagged or not _CJK_DIGIT_RE.search(r.text):
+            if flagged or not _cjk_digit(r.text):
                 out_runs.append(r)
                 out_bad.append(flagged)
                 continue
@@ -245,6 +245,12 @@ class PageReader:
 
 #: a Chinese character (or closing bracket) followed by a digit inside one run
 _CJK_DIGIT_RE = re.compile(r"[\u4e00-\u9fff）)][0-9]")
+
+
+def _cjk_digit(text: str) -> bool:
+    """``_CJK_DIGIT_RE`` finds something in ``text`` (an ASCII run without ``)`` — most
+    runs: amounts and codes — cannot hold one, and is passed over without the regex)."""
+    return (not text.isascii() or ")" in text) and _CJK_DIGIT_RE.search(text) is not None
 
 
 def _too_wide(r: Run, cell: float) -> bool:
