@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from ..model.money import is_amount
 
@@ -91,13 +91,13 @@ def display_width(text: str) -> int:
     return sum(cell_width(c) for c in text)
 
 
-_SPLIT_RE = re.compile(r"(?: {2,}|\u3000+|\t+)")
-_YEAR_TAIL_RE = re.compile(r"(?:^|\D)(?:19|20)\d{2}$")
+_SPLIT_RE: Final = re.compile(r"(?: {2,}|\u3000+|\t+)")
+_YEAR_TAIL_RE: Final = re.compile(r"(?:^|\D)(?:19|20)\d{2}$")
 #: numbers and codes: a single space next to one separates words (the PDF reader too)
-ATOM_RE = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
+ATOM_RE: Final = re.compile(r"^(?:[-−]?[\d,，]+(?:\.\d+)?%?|\d{3}(?:\d{2}){1,3}|---|-)$")
 #: an integer amount and a fraction part that belongs to it (``25180591`` ``.33``)
-INTEGER_RE = re.compile(r"^[-−]?\d[\d,]*$")
-FRACTION_RE = re.compile(r"^\.\d{1,2}$")
+INTEGER_RE: Final = re.compile(r"^[-−]?\d[\d,]*$")
+FRACTION_RE: Final = re.compile(r"^\.\d{1,2}$")
 
 
 def _split_single_spaces(text: str) -> list[tuple[int, str, int]]:
@@ -184,8 +184,8 @@ def _words_by_regex(text: str) -> list[Word]:
     return words
 
 
-_TOKEN_RE = re.compile(r"[^ \t\u3000]+(?: [^ \t\u3000]+)*")
-_ATOM_CHAR_RE = re.compile(r"[\d-]")
+_TOKEN_RE: Final = re.compile(r"[^ \t\u3000]+(?: [^ \t\u3000]+)*")
+_ATOM_CHAR_RE: Final = re.compile(r"[\d-]")
 
 
 def words_from_tab_line(text: str) -> list[Word]:

@@ -18,25 +18,26 @@ continued on the next page keeps its column positions.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from ..layout import ATOM_RE, FRACTION_RE, INTEGER_RE, Line, Word, new_word
 from .pdf_page import Run, nominal_cells
 
 #: gaps, in character cells of the page
-JOIN_GAP = 0.45  # closer than this: one word, no space
-SPACE_GAP = 1.6  # closer than this: one word with a space (unless a number is involved)
-CJK_JOIN_GAP = 0.25  # between two Chinese characters: closer than this is one word
+JOIN_GAP: Final = 0.45  # closer than this: one word, no space
+SPACE_GAP: Final = 1.6  # closer than this: one word with a space (unless a number is involved)
+CJK_JOIN_GAP: Final = 0.25  # between two Chinese characters: closer than this is one word
 #: a run starting this far (in cells) left of where the word so far ends overlaps it: text
 #: that overflows its cell into the next one (a long label running under the next column's
 #: code), so a number or code there is the next cell's, not the end of the label
-OVERLAP = 0.5
-LINE_TOLERANCE = 0.4  # baseline bands closer than this fraction of the glyph height: one line
+OVERLAP: Final = 0.5
+LINE_TOLERANCE: Final = 0.4  # baseline bands closer than this fraction of the glyph height: one line
 
 #: runs this short are single glyphs (or a few PDFium kept together: ``1.9``)
-_GLYPHS = 3
+_GLYPHS: Final = 3
 
 #: characters from here on are CJK (ideographs, kana, hangul, full-width forms)
-_WIDE = "\u2e80"
+_WIDE: Final = "\u2e80"
 
 
 def group_lines(runs: list[Run]) -> list[list[Run]]:
@@ -66,8 +67,8 @@ def group_lines(runs: list[Run]) -> list[list[Run]]:
 
 
 #: a label that starts a row of its own (ordinal, subject code, total)
-_NEW_ROW_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{3}|其中|合\s*计|总\s*计|小\s*计)")
-_VALUE_RE = re.compile(r"^(?:[-−]?\(?[\d,，]+(?:\.\d+)?\)?%?|[-—－/]+)$")
+_NEW_ROW_RE: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{3}|其中|合\s*计|总\s*计|小\s*计)")
+_VALUE_RE: Final = re.compile(r"^(?:[-−]?\(?[\d,，]+(?:\.\d+)?\)?%?|[-—－/]+)$")
 
 
 def merge_wrapped(lines: list[list[Run]], cell: float) -> list[list[Run]]:
@@ -163,7 +164,7 @@ def _x0(r: Run) -> float:
 
 
 #: a Chinese label run into an amount in one text object (``…服务保障中心1839311.66``)
-_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-−]?\d[\d,]*\.\d{1,2})$")
+_GLUED_RE: Final = re.compile(r"^(.*[\u4e00-\u9fff）)])([-−]?\d[\d,]*\.\d{1,2})$")
 
 
 def _may_be_glued(t: str) -> bool:

@@ -30,17 +30,18 @@ import ctypes
 import math
 import re
 import struct
+from typing import Final
 
 import pypdfium2  # noqa: F401  (initialises the PDFium library)
 import pypdfium2.raw as R
 
 #: a run of characters that are neither blank nor a PDFium line break
-_RUN_RE = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
+_RUN_RE: Final = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
 
 #: ``int FPDFText_GetLooseCharBox(FPDF_TEXTPAGE, int index, FS_RECTF*)``, called with
 #: (``c_void_p``, int, ``c_float * 4``): no prototype, so nothing is converted but the int
-_loose_box = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0)
-_unpack_rect = struct.Struct("4f").unpack_from  # FS_RECTF: left, top, right, bottom
+_loose_box: Final = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0)
+_unpack_rect: Final = struct.Struct("4f").unpack_from  # FS_RECTF: left, top, right, bottom
 
 
 class Run:
@@ -162,6 +163,15 @@ class PageReader:
         rect, view, unpack = self._buf, self._view, _unpack_rect
         runs: list[Run] = []
         append = runs.append
+        # (declared: compiled, the box's numbers are then native doubles, not Python floats)
+        l0: float
+        t0: float
+        r0: float
+        b0: float
+        l1: float
+        t1: float
+        r1: float
+        b1: float
         for m in matches:
             start, end = m.span()
             box(tp, start, rect)
@@ -244,7 +254,7 @@ class PageReader:
 
 
 #: a Chinese character (or closing bracket) followed by a digit inside one run
-_CJK_DIGIT_RE = re.compile(r"[\u4e00-\u9fff）)][0-9]")
+_CJK_DIGIT_RE: Final = re.compile(r"[\u4e00-\u9fff）)][0-9]")
 
 
 def _cjk_digit(text: str) -> bool:
