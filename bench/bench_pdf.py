@@ -1,10 +1,12 @@
 """PDF throughput: parse + check of every corpus PDF beside ``pdftotext -layout``, same run.
 
-    .venv/bin/python bench/bench_pdf.py [PDF_DIR] [--jobs N] [--rounds R]
+    .venv/bin/python bench/bench_pdf.py [PDF_DIR] [--jobs N] [--rounds R] [--groups G]
     .venv-compiled/bin/python bench/bench_pdf.py …     # the compiled build (scripts/compiled.sh)
 
 Over the same files with the same parallelism (``--jobs`` processes, default one per
-core) it times, in each round:
+core) it times, in each round and for each of ``--groups`` groups of the files (every G-th
+file; default 4, so that the three take turns every few seconds — this VM's speed drifts by
+a factor of two within a minute, and pdftotext gains more from a fast spell than we do):
 
 * ``pdftotext -layout`` (poppler, the speed baseline): one process per file, ``--jobs``
   at a time, output discarded;
@@ -14,8 +16,9 @@ core) it times, in each round:
   CLI uses (``load`` = extract + table building + checks, a time and memory bound per
   document).
 
-and prints pages/s, MB/s, docs/s for each and the ratio to pdftotext (the median over
-rounds; rounds alternate the order so that a busy machine hurts all three alike).
+and prints pages/s, MB/s, docs/s for each and the ratio to pdftotext (a round's time is the
+sum over its groups; the median over rounds; groups and rounds alternate the order so that a
+busy machine hurts all three alike).
 Target: parse+check no slower than 2× pdftotext.
 """
 
@@ -98,6 +101,7 @@ def main() -> None:
     ap.add_argument("pdf_dir", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--groups", type=int, default=4, help="the files in this many groups, timed in turn")
     args = ap.parse_args()
     if not args.pdf_dir.is_dir():
         sys.exit(f"no PDF directory at {args.pdf_dir}")
@@ -106,29 +110,38 @@ def main() -> None:
         sys.exit(f"no *.pdf in {args.pdf_dir}")
     mb = sum(p.stat().st_size for p in paths) / 1e6
     pages = sum(page_count(p) for p in paths)
-    print(f"{len(paths)} PDFs, {pages} pages, {mb:.1f} MB; {args.jobs} processes; {args.rounds} rounds; "
-          f"yusuan build: {build_kind()}", flush=True)
+    groups = [paths[g :: args.groups] for g in range(max(1, min(args.groups, len(paths))))]
+    print(f"{len(paths)} PDFs, {pages} pages, {mb:.1f} MB; {args.jobs} processes; {args.rounds} rounds of "
+          f"{len(groups)} groups; yusuan build: {build_kind()}", flush=True)
 
     times: dict[str, list[float]] = {"pdftotext -layout": [], "yusuan extract": [], "yusuan parse+check": []}
-    summary: tuple[int, list[str], int] = (0, [], 0)  # read, errors, with error findings (last round)
+    errors: list[str] = []  # parse+check over the last round: files not read,
+    read = flagged = 0  # files read, files with error findings
     for r in range(args.rounds):
-        order = list(times) if r % 2 == 0 else list(reversed(times))
-        for name in order:
-            if name == "pdftotext -layout":
-                t = run_pdftotext(paths, args.jobs)
-            elif name == "yusuan extract":
-                t = run_extract(paths, args.jobs)
-            else:
-                t, outcomes = run_yusuan(paths, args.jobs)
-                errors = [o.error for o in outcomes if o.error]
-                flagged = sum(1 for o in outcomes if o.result is not None and o.result.report.errors)
-                summary = (len(outcomes) - len(errors), errors, flagged)
-                # the results go at once: the next round's workers fork from this process, and
-                # a heap of results would be theirs to carry
-                del outcomes
-                gc.collect()
+        total = dict.fromkeys(times, 0.0)
+        read, errors, flagged = 0, [], 0
+        for g, group in enumerate(groups):
+            order = list(times) if (r + g) % 2 == 0 else list(reversed(times))
+            for name in order:
+                if name == "pdftotext -layout":
+                    t = run_pdftotext(group, args.jobs)
+                elif name == "yusuan extract":
+                    t = run_extract(group, args.jobs)
+                else:
+                    t, outcomes = run_yusuan(group, args.jobs)
+                    failed = [o.error for o in outcomes if o.error]
+                    read += len(outcomes) - len(failed)
+                    errors += failed
+                    flagged += sum(1 for o in outcomes if o.result is not None and o.result.report.errors)
+                    # the results go at once: the next workers fork from this process, and a
+                    # heap of results would be theirs to carry
+                    del outcomes
+                    gc.collect()
+                total[name] += t
+        for name, t in total.items():
             times[name].append(t)
-            print(f"  round {r + 1}: {name:20s} {t:6.2f} s", flush=True)
+        print(f"  round {r + 1}: " + ", ".join(f"{n} {t:.2f} s" for n, t in total.items())
+              + f" ({total['yusuan parse+check'] / total['pdftotext -layout']:.2f}×)", flush=True)
 
     base = statistics.median(times["pdftotext -layout"])
     print()
@@ -139,7 +152,6 @@ def main() -> None:
             f"{name:20s} {t:8.2f} {pages / t:9.0f} {mb / t:7.2f} {len(paths) / t:7.1f} "
             f"{1000 * t * args.jobs / pages:8.2f} {t / base:11.2f}×"
         )
-    read, errors, flagged = summary
     print()
     print(f"parse+check: {read} read, {len(errors)} not read, "
           f"{flagged} with error findings (ms/page is CPU-seconds per page: wall × processes)")
