@@ -89,10 +89,9 @@ def _size(path: Path) -> int:
 
 
 def _prepare() -> None:
-    """What every worker needs, loaded once here before the workers fork from this process
-    (the parse and check modules and the catalog), rather than once in each worker."""
+    """The catalog every worker reads, loaded once here before the workers fork from this
+    process rather than once in each (the parse and check modules come with ``.api``)."""
     from . import catalog
-    from .api import load  # noqa: F401
 
     catalog.get()
 
