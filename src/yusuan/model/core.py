@@ -81,9 +81,6 @@ class Location:
         return " ".join(parts)
 
 
-_LOCATION_FIELDS = ("page", "table", "row", "column", "subject_code", "line", "unit_code", "sheet")
-
-
 def _location(
     page: int | None = None,
     table: str | None = None,
