@@ -151,7 +151,7 @@ class PageReader:
                 if not runs:
                     return _no_text(page)
                 cell = _cell_width(runs)
-                runs = self._check_runs(tp, runs, cell, quarter)
+                runs = self._check_runs(tp, runs, cell, quarter, text)
                 return PageText(runs, cell, n, origin=left)
             finally:
                 R.FPDFText_ClosePage(textpage)
@@ -191,11 +191,14 @@ class PageReader:
             append(Run(m.group(), l0, r1, min(t0, t1), max(b0, b1), start, split))
         return runs
 
-    def _check_runs(self, tp: ctypes.c_void_p, runs: list[Run], cell: float, quarter: int) -> list[Run]:
+    def _check_runs(self, tp: ctypes.c_void_p, runs: list[Run], cell: float, quarter: int, text: str) -> list[Run]:
         """Measure again, glyph by glyph, the runs whose box their characters cannot fill."""
         bad = [r.split or _too_wide(r, cell) for r in runs]
-        if any(_cjk_digit(r.text) for r in runs):
-            runs, bad = self._cut_overflow(tp, runs, bad, cell, quarter)
+        # a Chinese character meeting a digit: searched once in the page text (a match never
+        # crosses a blank, so it lies inside one run), not run by run
+        hits = [m.start() for m in _CJK_DIGIT_RE.finditer(text)]
+        if hits:
+            runs, bad = self._cut_overflow(tp, runs, bad, cell, quarter, _holding(runs, hits))
         if not any(bad):
             return runs
         out: list[Run] = []
@@ -224,7 +227,7 @@ class PageReader:
 
 
     def _cut_overflow(
-        self, tp: ctypes.c_void_p, runs: list[Run], bad: list[bool], cell: float, quarter: int
+        self, tp: ctypes.c_void_p, runs: list[Run], bad: list[bool], cell: float, quarter: int, held: list[bool]
     ) -> tuple[list[Run], list[bool]]:
         """A label that overflows its cell runs over the next cell's code or amount
         (``机关事业单位基本养老保险`` printed across ``50102``): PDFium puts the two in one
@@ -233,8 +236,8 @@ class PageReader:
         ends is another cell's text, and the run is cut there (two box calls a boundary)."""
         out_runs: list[Run] = []
         out_bad: list[bool] = []
-        for r, flagged in zip(runs, bad):
-            if flagged or not _cjk_digit(r.text):
+        for r, flagged, holds in zip(runs, bad, held):
+            if flagged or not holds:
                 out_runs.append(r)
                 out_bad.append(flagged)
                 continue
@@ -257,10 +260,16 @@ class PageReader:
 _CJK_DIGIT_RE: Final = re.compile(r"[\u4e00-\u9fff）)][0-9]")
 
 
-def _cjk_digit(text: str) -> bool:
-    """``_CJK_DIGIT_RE`` finds something in ``text`` (an ASCII run without ``)`` — most
-    runs: amounts and codes — cannot hold one, and is passed over without the regex)."""
-    return (not text.isascii() or ")" in text) and _CJK_DIGIT_RE.search(text) is not None
+def _holding(runs: list[Run], hits: list[int]) -> list[bool]:
+    """For each run, whether one of the ``hits`` (positions in the page text, ascending)
+    falls inside it; runs come in page-text order (``_runs`` keeps the regex's order)."""
+    out: list[bool] = []
+    k, n = 0, len(hits)
+    for r in runs:
+        while k < n and hits[k] < r.start:
+            k += 1
+        out.append(k < n and hits[k] < r.start + len(r.text))
+    return out
 
 
 def _too_wide(r: Run, cell: float) -> bool:
