@@ -6,7 +6,8 @@
 Over the same files with the same parallelism (``--jobs`` processes, default one per
 core) it times, in each round and for each of ``--groups`` groups of the files (every G-th
 file; default 4, so that the three take turns every few seconds — this VM's speed drifts by
-a factor of two within a minute, and pdftotext gains more from a fast spell than we do):
+a factor of two within a minute, so turns of the whole corpus compared the tools at different
+speeds):
 
 * ``pdftotext -layout`` (poppler, the speed baseline): one process per file, ``--jobs``
   at a time, output discarded;
