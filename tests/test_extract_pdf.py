@@ -730,3 +730,45 @@ def test_groups_side_by_side_each_hold_their_own_subtotal():
     cells += [HeaderCell(t, 2, k, k, (a + b) / 2, a, b) for k, ((a, b, t), _) in enumerate(cols) if k]
     groups = _widen_groups(cells, slots, 3, get())[:2]
     assert [(g.text, g.first, g.last) for g in groups] == [("本年收入", 1, 4), ("上年结转结余", 5, 7)]
+
+
+# ------------------------------------------------------- pre-tests that stand in for a regex
+
+_PAGE_CHARS = st.sampled_from(list("一合计费）)(0123456789.,- \n\r\x00\ufffe") + ["\u3000", "（", "a"])
+
+
+@given(st.text(_PAGE_CHARS, max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_runs_holding_a_cjk_digit_are_those_the_regex_finds_run_by_run(text):
+    """The page text is searched once for a Chinese character (or bracket) meeting a digit;
+    the runs holding a match, found by position, must be exactly those whose own text the
+    regex finds something in (a match never crosses a blank or a line break)."""
+    from yusuan.parse.extract.pdf_page import _CJK_DIGIT_RE, _RUN_RE, _holding
+
+    runs = [Run(m.group(), 0.0, 1.0, 0.0, 1.0, m.start()) for m in _RUN_RE.finditer(text)]
+    hits = [m.start() for m in _CJK_DIGIT_RE.finditer(text)]
+    assert _holding(runs, hits) == [_CJK_DIGIT_RE.search(r.text) is not None for r in runs]
+    # runs dropped in between (text off the page) leave the others' answers as they were
+    kept = runs[::2]
+    assert _holding(kept, hits) == [_CJK_DIGIT_RE.search(r.text) is not None for r in kept]
+
+
+@given(st.text(st.sampled_from(list("一服务中心）)(0123456789.,-−a")), min_size=1, max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_the_glued_label_pre_test_passes_every_run_the_regex_would_split(text):
+    """``_may_be_glued`` keeps runs away from ``_GLUED_RE``: it may let through a run the
+    regex then refuses, never refuse one the regex would split."""
+    from yusuan.parse.extract.pdf_lines import _GLUED_RE, _may_be_glued
+
+    if _GLUED_RE.match(text):
+        assert _may_be_glued(text)
+
+
+def test_the_glued_label_pre_test_refuses_plain_labels_and_amounts():
+    from yusuan.parse.extract.pdf_lines import _may_be_glued
+
+    assert _may_be_glued("服务保障中心1839311.66")
+    assert _may_be_glued("(1)12.50")
+    assert not _may_be_glued("一般公共服务支出")
+    assert not _may_be_glued("1,839,311.66")
+    assert not _may_be_glued("20101")

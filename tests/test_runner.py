@@ -113,3 +113,20 @@ def test_results_cross_the_process_boundary_unchanged(tmp_path):
     assert [c.location for t in back.disclosure.tables for r in t.rows for c in r.cells.values()] == [
         c.location for t in result.disclosure.tables for r in t.rows for c in r.cells.values()
     ]
+
+
+def test_the_largest_files_go_first_results_come_in_input_order(tmp_path, seed_path):
+    """One worker takes the documents largest first (a big one taken last would leave the
+    others idle), a path that is gone counts as empty and is reported, not a stop; the
+    outcomes still come back in the order given."""
+    small = tmp_path / "small.txt"
+    small.write_text("hello, world", encoding="utf-8")
+    gone = tmp_path / "gone.txt"
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(seed_path.read_bytes())
+    done: list[str] = []
+    outcomes = runner.run([small, gone, seed], jobs=1, on_done=lambda o: done.append(o.path.name))
+    assert done == ["seed.txt", "small.txt", "gone.txt"]
+    assert [o.path.name for o in outcomes] == ["small.txt", "gone.txt", "seed.txt"]
+    assert outcomes[1].result is None and "no such file" in outcomes[1].error
+    assert outcomes[0].result is None and outcomes[2].result is not None
